@@ -1,0 +1,3 @@
+"""REST API under /api/v1 (django-ninja)."""
+
+urlpatterns: list = []

@@ -1,0 +1,84 @@
+"""The spine every consequential act runs along, in one transaction:
+(1) ask whether this actor may do this here, (2) write the records, (3) record the act.
+
+A service function is declared with `@service(permission, where=...)`; it must call `record()`
+at least once. The ledger issue appends each recorded act to the Merkle log at step (3).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from procuracy.core import permissions
+from procuracy.core.actors import Actor
+from procuracy.core.models import Act
+
+SERVICES: list[Callable] = []
+_recorded: ContextVar[list[Act] | None] = ContextVar("recorded", default=None)
+
+
+def service(permission: str, *, where: Callable[[dict], object]):
+    """Declare a service function: the permission it needs and where (which procuratorate).
+
+    `where` receives the keyword arguments and returns the procuratorate the act concerns.
+    """
+    if permission not in permissions.PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def act(*, actor: Actor, **kwargs):
+            with transaction.atomic():
+                permissions.require(actor, permission, where(kwargs))
+                token = _recorded.set([])
+                try:
+                    result = fn(actor=actor, **kwargs)
+                    if not _recorded.get():
+                        raise RuntimeError(f"{fn.__qualname__} recorded no act")
+                finally:
+                    _recorded.reset(token)
+                return result
+
+        act.permission = permission
+        SERVICES.append(act)
+        return act
+
+    return decorate
+
+
+def record(
+    *,
+    actor: Actor,
+    kind: str,
+    subject,
+    procuratorate=None,
+    body: dict | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Act:
+    """Step (3): the typed record of what was done, for the timeline and the ledger."""
+    acts = _recorded.get()
+    if acts is None:
+        raise RuntimeError("record() is called only inside a service function")
+    act = Act.objects.create(
+        kind=kind,
+        actor=actor.staff,
+        actor_label=actor.label,
+        procuratorate=procuratorate,
+        subject_type=subject._meta.label_lower,
+        subject_id=subject.pk,
+        occurred_at=occurred_at or timezone.now(),
+        body=body or {},
+    )
+    acts.append(act)
+    return act
+
+
+def at_start_of(day: datetime.date) -> datetime.datetime:
+    """An act dated by a day only (an appointment from 1 March) happened at that day's start."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))

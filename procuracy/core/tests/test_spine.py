@@ -1,0 +1,48 @@
+import pytest
+
+from procuracy.core.actors import Actor
+from procuracy.core.errors import ActDenied
+from procuracy.core.models import Act
+from procuracy.core.permissions import PERMISSIONS
+from procuracy.core.spine import SERVICES
+from procuracy.people import services as people
+
+
+def test_every_service_declares_a_known_permission():
+    import procuracy.caseorgs.services
+    import procuracy.organisation.services  # noqa: F401
+
+    assert len(SERVICES) >= 15
+    for fn in SERVICES:
+        assert fn.permission in PERMISSIONS, fn.__qualname__
+
+
+def test_an_act_leaves_its_record_with_actor_and_times(world):
+    chief = world.actor(world.chief)
+    absence = people.record_absence(
+        actor=Actor.system(),
+        staff=world.alice,
+        kind="training",
+        starts_on=world.alice.joined_on.replace(year=2024),
+        ends_on=world.alice.joined_on.replace(year=2024, day=5),
+    )
+    act = Act.objects.get(kind="people.absence_recorded", subject_id=absence.pk)
+    assert act.actor_label == "system"
+    assert act.procuratorate == world.base
+    assert act.recorded_at >= act.occurred_at
+    assert chief.staff == world.chief
+
+
+def test_a_denied_act_writes_nothing_and_says_who_may(world):
+    before = Act.objects.count()
+    with pytest.raises(ActDenied) as denied:
+        people.record_absence(
+            actor=world.actor(world.alice),
+            staff=world.bob,
+            kind="leave",
+            starts_on=world.bob.joined_on,
+            ends_on=world.bob.joined_on,
+        )
+    assert "政治部" in denied.value.reason
+    assert Act.objects.count() == before
+    assert not world.bob.absences.exists()

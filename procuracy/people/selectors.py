@@ -1,0 +1,91 @@
+"""Reads of staff that pages, the API and the figures share; each goes through the scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
+from procuracy.core import scope
+from procuracy.core.actors import Actor
+from procuracy.core.models import today
+from procuracy.people.models import GradeRecord, QuotaRecord, RankRecord, Staff
+
+
+def _annotated(queryset):
+    day = today()
+    grade = GradeRecord.objects.filter(staff=OuterRef("pk"), effective_on__lte=day).order_by(
+        "-effective_on"
+    )
+    rank = RankRecord.objects.filter(staff=OuterRef("pk"), effective_on__lte=day).order_by(
+        "-effective_on"
+    )
+    return queryset.annotate(
+        in_quota=Exists(QuotaRecord.objects.on(day).filter(staff=OuterRef("pk"))),
+        grade=Subquery(grade.values("grade")[:1]),
+        rank=Subquery(rank.values("rank")[:1]),
+    )
+
+
+def staff_list(
+    actor: Actor,
+    *,
+    q: str = "",
+    procuratorate: int | None = None,
+    department: int | None = None,
+    category: str = "",
+    employment: str = "",
+    quota: bool | None = None,
+    include_left: bool = False,
+):
+    """Staff the actor may see, filtered; search by name, pinyin or pinyin initials."""
+    qs = scope.restrict(Staff.objects.all(), actor).search(q)
+    if not include_left:
+        qs = qs.filter(left_on__isnull=True)
+    if procuratorate:
+        qs = qs.filter(procuratorate_id=procuratorate)
+    if department:
+        qs = qs.filter(department_id=department)
+    if category:
+        qs = qs.filter(category=category)
+    if employment:
+        qs = qs.filter(employment=employment)
+    qs = _annotated(qs).select_related("procuratorate", "department")
+    if quota is not None:
+        qs = qs.filter(in_quota=quota)
+    return qs.order_by("procuratorate__path", "pinyin", "id")
+
+
+def staff_for(actor: Actor, pk: int) -> Staff:
+    """Raises Staff.DoesNotExist for someone outside the actor's scope, as for no one."""
+    qs = scope.restrict(Staff.objects.all(), actor)
+    return _annotated(qs).select_related("procuratorate", "department", "user").get(pk=pk)
+
+
+def staff_history(staff: Staff) -> dict:
+    """Everything dated about a person, oldest first within each kind."""
+    return {
+        "postings": staff.postings.select_related("procuratorate", "department"),
+        "positions": staff.positions.select_related("procuratorate", "department"),
+        "grades": staff.grades.all(),
+        "ranks": staff.ranks.all(),
+        "quota": staff.quota_records.all(),
+        "absences": staff.absences.all(),
+        "memberships": staff.memberships.select_related("org", "org__department"),
+    }
+
+
+def category_counts(actor: Actor, procuratorate_id: int | None = None) -> dict[str, int]:
+    qs = scope.restrict(Staff.objects.filter(left_on__isnull=True), actor)
+    if procuratorate_id:
+        qs = qs.filter(procuratorate_id=procuratorate_id)
+    rows = qs.values("category", "employment").annotate(n=Count("id"))
+    counts: dict[str, int] = {}
+    for row in rows:
+        key = row["category"]
+        if row["category"] == "clerk" and row["employment"] == "contract":
+            key = "contract_clerk"
+        counts[key] = counts.get(key, 0) + row["n"]
+    return counts
+
+
+def present_on_filter(day) -> Q:
+    return Q(pk__in=Staff.objects.present_on(day).values("pk"))
