@@ -185,13 +185,13 @@ class Absence(models.Model):
     ends_on = models.DateField(_("结束日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
-
     class Meta:
         verbose_name = _("离岗")
         verbose_name_plural = _("离岗")
         ordering = ["starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
 
 
 class Grade(models.IntegerChoices):
@@ -226,9 +226,6 @@ class GradeRecord(models.Model):
     effective_on = models.DateField(_("生效日期"))
     reason = models.CharField(_("事由"), max_length=16, choices=GradeReason.choices)
 
-    def __str__(self) -> str:
-        return f"{self.get_grade_display()}({self.effective_on})"
-
     class Meta:
         verbose_name = _("检察官等级记录")
         verbose_name_plural = _("检察官等级记录")
@@ -236,6 +233,9 @@ class GradeRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["staff", "effective_on"], name="one_grade_a_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_grade_display()}({self.effective_on})"
 
 
 class Rank(models.TextChoices):
@@ -268,9 +268,6 @@ class RankRecord(models.Model):
     effective_on = models.DateField(_("生效日期"))
     reason = models.CharField(_("事由"), max_length=16, choices=RankReason.choices)
 
-    def __str__(self) -> str:
-        return f"{self.get_rank_display()}({self.effective_on})"
-
     class Meta:
         verbose_name = _("职级记录")
         verbose_name_plural = _("职级记录")
@@ -278,6 +275,9 @@ class RankRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["staff", "effective_on"], name="one_rank_a_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rank_display()}({self.effective_on})"
 
 
 class QuotaRecord(Validity):
