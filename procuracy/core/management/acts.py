@@ -1,0 +1,59 @@
+"""What every command that performs an act shares: `--as LOGIN` names the actor, and a refused
+act ends with its reason in plain words, exit code 1, and nothing written."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from procuracy.core.actors import Actor
+from procuracy.core.errors import ActDenied, RuleViolation
+
+
+def date_arg(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(_("日期格式应为 YYYY-MM-DD:%(text)s") % {"text": text}) from None
+
+
+def add_actor_argument(parser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="login",
+        required=True,
+        help=_("以哪个登录账号的身份执行(system 表示系统设置)"),
+    )
+
+
+class ActCommand(BaseCommand):
+    """Subclasses declare their acts as subcommands with `subcommand()` and perform them in
+    `act(actor, options)`."""
+
+    def add_arguments(self, parser):
+        self._subparsers = parser.add_subparsers(dest="action", required=True)
+        self.add_act_arguments()
+
+    def subcommand(self, name: str, help: str):
+        parser = self._subparsers.add_parser(name, help=help)
+        add_actor_argument(parser)
+        return parser
+
+    def add_act_arguments(self):
+        pass
+
+    def act(self, actor: Actor, options: dict) -> str:
+        raise CommandError("subclass must define act()")
+
+    def handle(self, *args, **options):
+        try:
+            actor = Actor.for_login(options["login"])
+            message = self.act(actor, options)
+        except ActDenied as denied:
+            raise CommandError(denied.reason) from None
+        except RuleViolation as broken:
+            field = f"{broken.field}: " if broken.field else ""
+            raise CommandError(field + broken.rule) from None
+        self.stdout.write(message)
