@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 
-from procuracy.caseorgs.models import CaseHandlingOrg, Membership
+from procuracy.caseorgs.models import CaseHandlingOrg, Membership, Role
 from procuracy.core import scope
 from procuracy.core.actors import Actor
 from procuracy.core.models import today
+
+# Members are listed in the order a file names them: the prosecutor(s) first, then support.
+ROLE_ORDER = Case(
+    *[When(role=role, then=Value(i)) for i, role in enumerate(Role.values)],
+    output_field=IntegerField(),
+)
 
 
 def orgs(
@@ -29,7 +35,7 @@ def orgs(
         qs = qs.filter(department_id=department)
     if kind:
         qs = qs.filter(kind=kind)
-    members = Membership.objects.on(day).select_related("staff").order_by("role", "id")
+    members = Membership.objects.on(day).select_related("staff").order_by(ROLE_ORDER, "id")
     return (
         qs.select_related("procuratorate", "department")
         .annotate(member_count=Count("memberships", filter=Q(memberships__valid_to__isnull=True)))
@@ -49,4 +55,4 @@ def membership_history(org: CaseHandlingOrg):
 
 
 def current_members(org: CaseHandlingOrg, day: datetime.date | None = None):
-    return org.memberships.on(day or today()).select_related("staff").order_by("role", "id")
+    return org.memberships.on(day or today()).select_related("staff").order_by(ROLE_ORDER, "id")
