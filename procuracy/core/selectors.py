@@ -1,9 +1,17 @@
 """Reads of the act record that record pages share (their timelines)."""
 
+from django.db.models import Q
+
 from procuracy.core.models import Act
+
+# Acts done to a part of a person or an organisation (an absence, a position, a membership)
+# name that person or organisation in their body under this key, so the timeline finds them.
+BODY_KEYS = {"people.staff": "staff", "caseorgs.casehandlingorg": "org"}
 
 
 def acts_about(subject, limit: int = 50):
-    return Act.objects.filter(
-        subject_type=subject._meta.label_lower, subject_id=subject.pk
-    ).order_by("-occurred_at", "-id")[:limit]
+    label = subject._meta.label_lower
+    about = Q(subject_type=label, subject_id=subject.pk)
+    if label in BODY_KEYS:
+        about |= Q(**{f"body__{BODY_KEYS[label]}": subject.pk})
+    return Act.objects.filter(about).order_by("-occurred_at", "-id")[:limit]

@@ -1,2 +1,12 @@
+"""Pages of people: the staff list, a staff member's page, and the acts posted from it."""
+
+from django.urls import path
+
+from procuracy.people import views
+
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.staff_list, name="list"),
+    path("<int:pk>/", views.staff_detail, name="detail"),
+    path("<int:pk>/absences/", views.record_absence, name="record_absence"),
+]

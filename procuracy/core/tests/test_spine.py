@@ -46,3 +46,13 @@ def test_a_denied_act_writes_nothing_and_says_who_may(world):
     assert "政治部" in denied.value.reason
     assert Act.objects.count() == before
     assert not world.bob.absences.exists()
+
+
+def test_a_persons_timeline_holds_the_acts_on_their_absences_and_positions(world):
+    from procuracy.core.selectors import acts_about
+
+    kinds = {act.kind for act in acts_about(world.head)}
+    assert {"people.staff_registered", "people.position_appointed", "people.grade_recorded"} <= (
+        kinds
+    )
+    assert "people.position_appointed" not in {act.kind for act in acts_about(world.bob)}

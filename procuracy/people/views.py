@@ -1,0 +1,114 @@
+"""The staff list (filters, live search by pinyin), a staff member's page with their history,
+and the absence form posted from it."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from procuracy.core.actors import actor_of
+from procuracy.core.models import today
+from procuracy.core.permissions import allowed
+from procuracy.core.selectors import acts_about
+from procuracy.core.views import Fact, perform, refused_status
+from procuracy.people import selectors, services
+from procuracy.people.forms import AbsenceForm, StaffFilterForm
+from procuracy.people.models import Category, Grade, Rank, Staff
+
+PAGE_SIZE = 50
+
+
+def _procuratorate_changed(request) -> bool:
+    """A new procuratorate brings its own departments into the filter (swapped out of band);
+    otherwise the department select stays put, so keyboard focus on it is not lost."""
+    before = parse_qs(urlsplit(request.htmx.current_url or "").query).get("procuratorate", [""])
+    return before[0] != request.GET.get("procuratorate", "")
+
+
+def staff_list(request):
+    actor = actor_of(request)
+    form = StaffFilterForm(request.GET, actor=actor)
+    staff = selectors.staff_list(actor, **form.filters())
+    page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "people_url": reverse("people:list")}
+    if request.htmx and not request.htmx.history_restore_request:
+        context["oob_department"] = _procuratorate_changed(request)
+        response = render(request, "people/staff_list.html#fragment", context)
+    else:
+        response = render(request, "people/staff_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _staff_or_404(actor, pk: int) -> Staff:
+    try:
+        return selectors.staff_for(actor, pk)
+    except Staff.DoesNotExist:
+        raise Http404 from None
+
+
+def _facts(staff: Staff, positions: list) -> list[Fact]:
+    place = staff.procuratorate
+    facts = [
+        Fact(_("人员类别"), staff.get_category_display(), tone="navy"),
+        Fact(_("用工方式"), staff.get_employment_display()),
+        Fact(_("检察院"), place.name, url=reverse("organisation:procuratorate", args=[place.pk])),
+        Fact(_("内设机构"), staff.department.name if staff.department else ""),
+        Fact(_("现任职务"), "、".join(str(p.get_kind_display()) for p in positions)),
+    ]
+    if staff.category == Category.PROSECUTOR:
+        quota = pgettext("quota status", "员额检察官") if staff.in_quota else _("未入额")
+        facts += [
+            Fact(_("检察官等级"), Grade(staff.grade).label if staff.grade else ""),
+            Fact(_("员额"), quota, tone="red" if staff.in_quota else "slate"),
+        ]
+    facts += [
+        Fact(_("职级"), Rank(staff.rank).label if staff.rank else ""),
+        Fact(_("入职日期"), staff.joined_on.isoformat()),
+    ]
+    if staff.left_on:
+        facts.append(Fact(_("离职日期"), staff.left_on.isoformat()))
+    return facts
+
+
+def _render_staff(request, staff: Staff, absence_form=None, status=200):
+    actor = actor_of(request)
+    history = selectors.staff_history(staff)
+    day = today()
+    positions = [p for p in history["positions"] if p.holds_on(day)]
+    if absence_form is None and allowed(actor, "people.manage", staff.procuratorate):
+        absence_form = AbsenceForm()
+    context = {
+        "staff": staff,
+        "facts": _facts(staff, positions),
+        "history": history,
+        "acts": acts_about(staff),
+        "absence_form": absence_form,
+    }
+    return render(request, "people/staff_detail.html", context, status=status)
+
+
+def staff_detail(request, pk: int):
+    return _render_staff(request, _staff_or_404(actor_of(request), pk))
+
+
+@require_POST
+def record_absence(request, pk: int):
+    actor = actor_of(request)
+    staff = _staff_or_404(actor, pk)
+    form = AbsenceForm(request.POST)
+    if form.is_valid() and perform(
+        form, services.record_absence, actor=actor, staff=staff, **form.cleaned_data
+    ):
+        messages.success(request, _("已登记离岗。"))
+        return redirect("people:detail", pk=staff.pk)
+    return _render_staff(request, staff, absence_form=form, status=refused_status(form))
