@@ -51,6 +51,15 @@ class Pagination(LimitOffsetPagination):
         super().__init__(max_limit=MAX_PAGE, **kwargs)
 
 
+class StaffPagination(Pagination):
+    """Quota, grade and rank are read for the page's rows only (selectors.with_status)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = selectors.with_status(page[self.items_attribute])
+        return page
+
+
 def _label(choices, value) -> str | None:
     return None if value in (None, "") else str(choices(value).label)
 
@@ -204,7 +213,7 @@ class StaffDetail(StaffOut):
 
 
 @router.get("", response={200: list[StaffOut], **SIGNED_IN, **INVALID})
-@paginate(Pagination)
+@paginate(StaffPagination)
 def list_staff(
     request,
     q: str = "",

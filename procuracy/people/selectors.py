@@ -36,7 +36,10 @@ def staff_list(
     quota: bool | None = None,
     include_left: bool = False,
 ):
-    """Staff the actor may see, filtered; search by name, pinyin or pinyin initials."""
+    """Staff the actor may see, filtered; search by name, pinyin or pinyin initials.
+
+    Quota, grade and rank are left to `with_status`, for the one page that is shown: worked
+    out per row in SQL they would be computed for every match before sorting."""
     qs = scope.restrict(Staff.objects.all(), actor).search(q)
     if not include_left:
         qs = qs.filter(left_on__isnull=True)
@@ -48,10 +51,34 @@ def staff_list(
         qs = qs.filter(category=category)
     if employment:
         qs = qs.filter(employment=employment)
-    qs = _annotated(qs).select_related("procuratorate", "department")
     if quota is not None:
-        qs = qs.filter(in_quota=quota)
-    return qs.order_by("procuratorate__path", "pinyin", "id")
+        in_quota = QuotaRecord.objects.on(today()).values("staff_id")
+        qs = qs.filter(pk__in=in_quota) if quota else qs.exclude(pk__in=in_quota)
+    return qs.select_related("procuratorate", "department").order_by(
+        "procuratorate__path", "pinyin", "id"
+    )
+
+
+def _latest(model, field: str, ids: list[int], day) -> dict[int, object]:
+    rows = model.objects.filter(staff_id__in=ids, effective_on__lte=day).order_by(
+        "effective_on", "id"
+    )
+    return dict(rows.values_list("staff_id", field))  # the latest one wins
+
+
+def with_status(rows) -> list[Staff]:
+    """Sets `in_quota`, `grade` and `rank` on one page of staff: three queries in all."""
+    rows = list(rows)
+    ids = [s.pk for s in rows]
+    day = today()
+    quota = set(
+        QuotaRecord.objects.on(day).filter(staff_id__in=ids).values_list("staff_id", flat=True)
+    )
+    grades = _latest(GradeRecord, "grade", ids, day)
+    ranks = _latest(RankRecord, "rank", ids, day)
+    for s in rows:
+        s.in_quota, s.grade, s.rank = s.pk in quota, grades.get(s.pk), ranks.get(s.pk)
+    return rows
 
 
 def staff_for(actor: Actor, pk: int) -> Staff:

@@ -39,6 +39,7 @@ def staff_list(request):
     form = StaffFilterForm(request.GET, actor=actor)
     staff = selectors.staff_list(actor, **form.filters())
     page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_status(page.object_list)
     context = {"form": form, "page": page, "people_url": reverse("people:list")}
     if request.htmx and not request.htmx.history_restore_request:
         context["oob_department"] = _procuratorate_changed(request)

@@ -124,13 +124,13 @@ def test_the_list_pages_by_fifty_in_a_fixed_number_of_queries(
 ):
     _register(world, 60)
     client = sign_in("alice")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(12):
         first = client.get(LIST)
     assert len(listed(first)) == 50
     assert "第 1 页,共 2 页" in first.content.decode()
     second = client.get(LIST, {"page": 2})
     assert len(listed(second)) == 19
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(12):
         client.get(LIST, {"q": "csh", "procuratorate": world.base.pk, "quota": "no"})
 
 
