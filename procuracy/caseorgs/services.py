@@ -33,7 +33,9 @@ def _check_department(department: Department, day: datetime.date) -> None:
         raise RuleViolation(_("该内设机构在 %(day)s 未设立或已撤销。") % {"day": day}, "department")
 
 
-def _check_member(org: CaseHandlingOrg, staff: Staff, role: str, day: datetime.date) -> None:
+def _check_member(
+    org: CaseHandlingOrg, staff: Staff, role: str, day: datetime.date, founding: bool = False
+) -> None:
     if staff.procuratorate_id != org.procuratorate_id or not (
         staff.joined_on <= day and (staff.left_on is None or day < staff.left_on)
     ):
@@ -63,7 +65,7 @@ def _check_member(org: CaseHandlingOrg, staff: Staff, role: str, day: datetime.d
             % {"role": Role(role).label, "name": staff.name, "day": day},
             "staff",
         )
-    if org.pk and org.memberships.on(day).filter(staff=staff).exists():
+    if not founding and org.memberships.on(day).filter(staff=staff).exists():
         raise RuleViolation(_("%(name)s 已是该办案组织成员。") % {"name": staff.name}, "staff")
 
 
@@ -72,13 +74,25 @@ def _join(org, staff, role, day) -> Membership:
     return Membership.objects.create(org=org, staff=staff, role=role, valid_from=day)
 
 
+def _founding_members(org, day, members: list[tuple[str, Staff]]) -> list[Membership]:
+    """The members an organisation is formed with, as (role, person): each person once."""
+    seen: set[int] = set()
+    rows = []
+    for role, staff in members:
+        if staff.pk in seen:
+            raise RuleViolation(_("%(name)s 在名单中出现了两次。") % {"name": staff.name}, "staff")
+        seen.add(staff.pk)
+        _check_member(org, staff, role, day, founding=True)
+        rows.append(Membership(org=org, staff=staff, role=role, valid_from=day))
+    return Membership.objects.bulk_create(rows)
+
+
+def _roles(role: str, people: Iterable[Staff]) -> list[tuple[str, Staff]]:
+    return [(role, staff) for staff in people]
+
+
 def _members_body(memberships: Iterable[Membership]) -> list[dict]:
     return [{"staff": m.staff_id, "role": m.role} for m in memberships]
-
-
-def _support(org, assistants, clerks, day) -> list[Membership]:
-    rows = [_join(org, s, Role.ASSISTANT, day) for s in assistants]
-    return rows + [_join(org, s, Role.CLERK, day) for s in clerks]
 
 
 @service("caseorgs.manage", where=lambda kw: kw["department"].procuratorate)
@@ -108,10 +122,12 @@ def form_sole_org(
         name=name or _("%(name)s独任检察官") % {"name": prosecutor.name},
         valid_from=valid_from,
     )
-    _check_member(org, prosecutor, Role.SOLE, valid_from)
     org.save()
-    members = [_join(org, prosecutor, Role.SOLE, valid_from)]
-    members += _support(org, assistants, clerks, valid_from)
+    members = _founding_members(
+        org,
+        valid_from,
+        [(Role.SOLE, prosecutor), *_roles(Role.ASSISTANT, assistants), *_roles(Role.CLERK, clerks)],
+    )
     record(
         actor=actor,
         kind="org.sole_formed",
@@ -158,11 +174,17 @@ def form_team(
         name=name.strip(),
         valid_from=valid_from,
     )
-    _check_member(org, lead, Role.LEAD, valid_from)
     org.save()
-    members = [_join(org, lead, Role.LEAD, valid_from)]
-    members += [_join(org, s, Role.PROSECUTOR, valid_from) for s in prosecutors]
-    members += _support(org, assistants, clerks, valid_from)
+    members = _founding_members(
+        org,
+        valid_from,
+        [
+            (Role.LEAD, lead),
+            *_roles(Role.PROSECUTOR, prosecutors),
+            *_roles(Role.ASSISTANT, assistants),
+            *_roles(Role.CLERK, clerks),
+        ],
+    )
     record(
         actor=actor,
         kind="org.team_formed",

@@ -106,7 +106,8 @@ def open_department(
     department = Department.objects.create(
         procuratorate=procuratorate, name=name, kind=kind, valid_from=valid_from
     )
-    department.business_lines.set(lines)
+    if lines:
+        department.business_lines.add(*lines)
     record(
         actor=actor,
         kind="org.department_opened",

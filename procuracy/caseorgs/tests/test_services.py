@@ -179,3 +179,17 @@ def test_a_city_chief_does_not_form_organisations_of_a_base_procuratorate(world)
             prosecutor=world.bob,
             valid_from=LATER,
         )
+
+
+def test_a_person_is_named_once_when_a_team_is_formed(world):
+    with pytest.raises(RuleViolation, match="两次"):
+        services.form_team(
+            actor=SYSTEM,
+            department=world.criminal,
+            name="重复组",
+            team_kind="temporary",
+            lead=world.bob,
+            prosecutors=[world.bob],
+            valid_from=LATER,
+        )
+    assert not CaseHandlingOrg.objects.filter(name="重复组").exists()

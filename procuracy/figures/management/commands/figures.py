@@ -1,0 +1,68 @@
+"""`procuracy figures`: the report's figures computed from the records, as tables or JSON."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from rich.console import Console
+from rich.table import Table
+
+from procuracy.core.actors import Actor
+from procuracy.core.errors import ActDenied
+from procuracy.core.management.acts import date_arg
+from procuracy.figures.selectors import report_figures
+
+AGREES = {True: "✓", False: "✗", None: ""}
+
+
+def _table(section: dict) -> Table:
+    table = Table(title=section["title"], title_justify="left")
+    table.add_column(_("指标"))
+    levels = section.get("levels", [])
+    for level in levels:
+        table.add_column(level["label"], justify="right")
+    table.add_column(_("计算值"), justify="right")
+    table.add_column(_("报告值"), justify="right")
+    table.add_column(_("一致"), justify="center")
+    for row in section["items"]:
+        by_level = [f"{row['by_level'][lv['key']]:,}" for lv in levels]
+        value = f"{row['value']:,}" if isinstance(row["value"], int) else f"{row['value']}"
+        table.add_row(
+            row["label"], *by_level, value, row["report_text"] or "—", AGREES[row["agrees"]]
+        )
+    if section.get("note"):
+        table.caption = section["note"]
+    return table
+
+
+class Command(BaseCommand):
+    help = _("计算 2020 年报告中的各项数据(检察院、内设机构、人员、员额、办案组织),与报告值对照。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+        parser.add_argument(
+            "--before", type=date_arg, help=_("改革前的日期(默认 PROCURACY_REFORM_BASELINE)")
+        )
+        parser.add_argument("--after", type=date_arg, help=_("改革后的日期(默认今天)"))
+        parser.add_argument(
+            "--as",
+            dest="login",
+            default="system",
+            help=_("以哪个登录账号的可见范围计算(默认 system:全部)"),
+        )
+
+    def handle(self, *args, **options):
+        try:
+            actor = Actor.for_login(options["login"])
+        except ActDenied as denied:
+            raise CommandError(denied.reason) from None
+        figures = report_figures(actor, before=options["before"], after=options["after"])
+        if options["json"]:
+            self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
+            return
+        console = Console(file=getattr(self.stdout, "_out", self.stdout), highlight=False)
+        for section in figures["sections"].values():
+            console.print(_table(section))
+        console.print(_("来源:%(source)s") % {"source": figures["source"]})

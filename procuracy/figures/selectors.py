@@ -1,0 +1,295 @@
+"""The report's figures, each computed by a query on the records and scoped to what the actor
+may see; each carries the report's own number, where it gives one, for comparison.
+
+The result is plain JSON (ints, floats, strings, lists, dicts; dates in ISO form), shared by
+the figures page, `procuracy figures` and the API. Every figure is an item:
+
+    {"key", "label", "value", "report", "report_text", "agrees"}
+
+`report` is the report's number (None where it gives none), `report_text` how it says it
+("2000余"), and `agrees` whether the records give the report's number (None without one).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from procuracy.caseorgs.models import CaseHandlingOrg, OrgKind, TeamKind
+from procuracy.core import scope
+from procuracy.core.actors import Actor
+from procuracy.core.models import today
+from procuracy.organisation.models import Department, Level, Procuratorate
+from procuracy.people.models import Category, Employment, Posting, QuotaRecord, RankRecord
+
+SOURCE = "坚持党建引领 全面深化司改(甘肃政法网,2020-12-18),第三部分"
+CONTRACT_CLERK = "contract_clerk"
+LEVELS = [Level.PROVINCE, Level.CITY, Level.BRANCH, Level.BASE]
+
+# The report's numbers (section 三), by figure.
+REPORT = {
+    "procuratorates": {Level.CITY: 14, Level.BRANCH: 3, Level.BASE: 94},
+    "base_departments": {"before": 956, "after": 510, "change_percent": -47},
+    "criminal_departments": {
+        Level.CITY: {2: 14},
+        Level.BRANCH: {1: 3},
+        Level.BASE: {1: 82, 2: 12},
+    },
+    "people": {
+        Category.PROSECUTOR: 1614,
+        Category.ASSISTANT: 1049,
+        Category.CLERK: 322,
+        Category.ADMINISTRATIVE: 832,
+    },
+    "contract_clerks_over": 2000,
+    "quota": {"base": 1145, "total": 1614, "base_share_percent": 70.9},
+    "case_handling_orgs": {"sole": 1764, "fixed": 505, "total": 2269},
+    "rank_conversions": {
+        Category.ADMINISTRATIVE: 832,
+        Category.ASSISTANT: 1049,
+        Category.CLERK: 322,
+    },
+}
+
+
+def baseline() -> datetime.date:
+    """The day before the internal-department reform (settings.PROCURACY_REFORM_BASELINE)."""
+    return datetime.date.fromisoformat(settings.PROCURACY_REFORM_BASELINE)
+
+
+def item(key: str, label, value, report=None, *, report_text=None, over=False) -> dict:
+    agrees = None
+    if report is not None:
+        agrees = value > report if over else value == report
+        if report_text is None:
+            report_text = f"{report:,}" if isinstance(report, int) else f"{report}"
+    return {
+        "key": key,
+        "label": str(label),
+        "value": value,
+        "report": report,
+        "report_text": report_text,
+        "agrees": agrees,
+    }
+
+
+def _level_label(level: str) -> str:
+    return str(Level(level).label)
+
+
+def _category_label(key: str) -> str:
+    return _("聘用制书记员") if key == CONTRACT_CLERK else str(Category(key).label)
+
+
+# --- the figures, one function each --------------------------------------------------------
+
+
+def procuratorates_by_level(actor: Actor) -> dict:
+    visible = scope.restrict(Procuratorate.objects.all(), actor, "")
+    counts = dict(visible.order_by().values_list("level").annotate(n=Count("id")))
+    report = REPORT["procuratorates"]
+    items = [
+        item(level.value, level.label, counts.get(level, 0), report.get(level)) for level in LEVELS
+    ]
+    items.append(item("total", _("合计"), sum(counts.values())))
+    return {"title": _("检察院(按层级)"), "items": items}
+
+
+def base_departments(actor: Actor, before: datetime.date, after: datetime.date) -> dict:
+    """The reform's 956 → 510: departments of base procuratorates valid on each day."""
+    at_base = scope.restrict(Department.objects.filter(procuratorate__level=Level.BASE), actor)
+    n_before = at_base.on(before).count()
+    n_after = at_base.on(after).count()
+    change = round((n_after - n_before) * 100 / n_before) if n_before else 0
+    report = REPORT["base_departments"]
+    return {
+        "title": _("基层院内设机构(改革前后)"),
+        "items": [
+            item("before", _("%(day)s 的内设机构") % {"day": before}, n_before, report["before"]),
+            item("after", _("%(day)s 的内设机构") % {"day": after}, n_after, report["after"]),
+            item(
+                "change_percent",
+                _("变化(%)"),
+                change,
+                report["change_percent"],
+                report_text=_("减少 47%"),
+            ),
+        ],
+    }
+
+
+def criminal_departments(actor: Actor, after: datetime.date) -> dict:
+    """How many criminal prosecution departments each procuratorate has, by level: the
+    report's "14 city procuratorates with two each, 82 base with one, 12 with two"."""
+    visible = scope.restrict(Procuratorate.objects.all(), actor, "")
+    per_place = dict(
+        Department.objects.on(after)
+        .prosecuting()
+        .filter(procuratorate__in=visible)
+        .order_by()  # the model's ordering would join the GROUP BY
+        .values_list("procuratorate")
+        .annotate(n=Count("id", distinct=True))
+    )
+    spread = Counter(
+        (level, per_place.get(pk, 0)) for pk, level in visible.values_list("pk", "level")
+    )
+    items, distribution = [], {}
+    for level in LEVELS:
+        report = REPORT["criminal_departments"].get(level, {})
+        counts = {n: k for (lv, n), k in spread.items() if lv == level}
+        distribution[level.value] = {str(n): k for n, k in sorted(counts.items())}
+        for n in sorted(set(counts) | set(report)):
+            label = _("%(level)s:设 %(n)s 个刑事检察部门的院数") % {"level": level.label, "n": n}
+            items.append(item(f"{level.value}.{n}", label, counts.get(n, 0), report.get(n)))
+    return {
+        "title": _("刑事检察部门(按层级分布,%(day)s)") % {"day": after},
+        "items": items,
+        "distribution": distribution,
+    }
+
+
+def _postings(actor: Actor, day: datetime.date):
+    """Where each person worked on `day`, within the actor's scope."""
+    return scope.restrict(Posting.objects.on(day), actor)
+
+
+def people_by_category(actor: Actor, after: datetime.date) -> dict:
+    rows = (
+        _postings(actor, after)
+        .order_by()
+        .values_list("staff__category", "staff__employment", "procuratorate__level")
+        .annotate(n=Count("staff", distinct=True))
+    )
+    table: dict[str, Counter] = {}
+    for category, employment, level, n in rows:
+        key = CONTRACT_CLERK if employment == Employment.CONTRACT else category
+        table.setdefault(key, Counter())[level] += n
+    report = REPORT["people"]
+    items = []
+    for key in [*Category.values, CONTRACT_CLERK]:
+        by_level = table.get(key, Counter())
+        total = sum(by_level.values())
+        if key == CONTRACT_CLERK:
+            over = REPORT["contract_clerks_over"]
+            entry = item(key, _category_label(key), total, over, report_text="2000余", over=True)
+        else:
+            entry = item(key, _category_label(key), total, report.get(key))
+        entry["by_level"] = {level.value: by_level.get(level, 0) for level in LEVELS}
+        items.append(entry)
+    return {
+        "title": _("人员(按类别和层级,%(day)s)") % {"day": after},
+        "note": _(
+            "报告给出的检察官助理、书记员、司法行政人员人数,是参加职级套改的人数;"
+            "聘用制书记员单列,不计入书记员。"
+        ),
+        "levels": [{"key": lv.value, "label": str(lv.label)} for lv in LEVELS],
+        "items": items,
+    }
+
+
+def quota_at_base(actor: Actor, after: datetime.date) -> dict:
+    in_quota = QuotaRecord.objects.on(after).filter(staff=OuterRef("staff"))
+    by_level = dict(
+        _postings(actor, after)
+        .filter(Exists(in_quota))
+        .order_by()
+        .values_list("procuratorate__level")
+        .annotate(n=Count("staff", distinct=True))
+    )
+    total = sum(by_level.values())
+    base = by_level.get(Level.BASE, 0)
+    share = round(base * 100 / total, 1) if total else 0.0
+    report = REPORT["quota"]
+    return {
+        "title": _("员额检察官(%(day)s)") % {"day": after},
+        "items": [
+            item("total", _("员额检察官总数"), total, report["total"]),
+            item("base", _("其中基层院"), base, report["base"]),
+            item(
+                "base_share_percent",
+                _("基层院占比(%)"),
+                share,
+                report["base_share_percent"],
+                report_text="70.9%",
+            ),
+        ],
+    }
+
+
+def case_handling_orgs(actor: Actor, after: datetime.date) -> dict:
+    rows = (
+        scope.restrict(CaseHandlingOrg.objects.on(after), actor)
+        .order_by()
+        .values_list("kind", "team_kind")
+        .annotate(n=Count("id"))
+    )
+    counts = Counter()
+    for kind, team_kind, n in rows:
+        counts[OrgKind.SOLE.value if kind == OrgKind.SOLE else team_kind] += n
+    report = REPORT["case_handling_orgs"]
+    return {
+        "title": _("办案组织(按类型,%(day)s)") % {"day": after},
+        "items": [
+            item("sole", OrgKind.SOLE.label, counts["sole"], report["sole"]),
+            item("fixed", TeamKind.FIXED.label, counts["fixed"], report["fixed"]),
+            item("temporary", TeamKind.TEMPORARY.label, counts["temporary"]),
+            item("total", _("合计"), sum(counts.values()), report["total"]),
+        ],
+    }
+
+
+def rank_conversions(actor: Actor, after: datetime.date) -> dict:
+    """People whose administrative rank went through the 2019 conversion (职级套改)."""
+    rows = (
+        scope.restrict(
+            RankRecord.objects.filter(reason="conversion", effective_on__lte=after),
+            actor,
+            "staff__procuratorate",
+        )
+        .order_by()
+        .values_list("staff__category")
+        .annotate(n=Count("staff", distinct=True))
+    )
+    counts = dict(rows)
+    report = REPORT["rank_conversions"]
+    keys = [*report, *(k for k in Category.values if k in counts and k not in report)]
+    return {
+        "title": _("职级套改(按人员类别)"),
+        "items": [item(k, _category_label(k), counts.get(k, 0), report.get(k)) for k in keys],
+    }
+
+
+def report_figures(
+    actor: Actor,
+    *,
+    before: datetime.date | None = None,
+    after: datetime.date | None = None,
+) -> dict:
+    """Every figure of the report that the records can give so far. `before` defaults to the
+    reform baseline, `after` to today."""
+    before = before or baseline()
+    after = after or today()
+    sections = {
+        "procuratorates": procuratorates_by_level(actor),
+        "base_departments": base_departments(actor, before, after),
+        "criminal_departments": criminal_departments(actor, after),
+        "people": people_by_category(actor, after),
+        "quota": quota_at_base(actor, after),
+        "case_handling_orgs": case_handling_orgs(actor, after),
+        "rank_conversions": rank_conversions(actor, after),
+    }
+    for key, section in sections.items():
+        section["key"] = key
+        section["title"] = str(section["title"])
+        if "note" in section:
+            section["note"] = str(section["note"])
+    return {
+        "before": before.isoformat(),
+        "after": after.isoformat(),
+        "source": SOURCE,
+        "sections": sections,
+    }
