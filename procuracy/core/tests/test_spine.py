@@ -56,3 +56,29 @@ def test_a_persons_timeline_holds_the_acts_on_their_absences_and_positions(world
         kinds
     )
     assert "people.position_appointed" not in {act.kind for act in acts_about(world.bob)}
+
+
+def test_a_refusal_inside_one_transaction_undoes_the_whole_load(world):
+    import datetime
+
+    from procuracy.core.errors import RuleViolation
+    from procuracy.core.spine import one_transaction
+
+    before = Act.objects.count()
+    with pytest.raises(RuleViolation), one_transaction():
+        people.record_absence(
+            actor=Actor.system(),
+            staff=world.bob,
+            kind="leave",
+            starts_on=datetime.date(2025, 1, 6),
+            ends_on=datetime.date(2025, 1, 7),
+        )
+        people.record_absence(
+            actor=Actor.system(),
+            staff=world.bob,
+            kind="leave",
+            starts_on=datetime.date(2025, 1, 7),
+            ends_on=datetime.date(2025, 1, 6),
+        )
+    assert Act.objects.count() == before
+    assert not world.bob.absences.exists()

@@ -7,7 +7,6 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rich.console import Console
@@ -15,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from procuracy.core.models import today
+from procuracy.core.spine import one_transaction
 from procuracy.demo import province
 from procuracy.demo.plan import make_plan
 
@@ -91,7 +91,7 @@ class Command(BaseCommand):
                 _("数据库中已有数据,演示省没有生成。如要清空数据库后重新生成,请加 --reset。")
             )
         plan = make_plan(seed, province_code=settings.PROCURACY_PROVINCE_CODE)
-        with transaction.atomic():
+        with one_transaction():
             if reset:
                 province.reset()
             built = self._build(console, plan)
