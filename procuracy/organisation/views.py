@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from procuracy.caseorgs import selectors as caseorgs
-from procuracy.core import scope
+from procuracy.core import cache, scope
 from procuracy.core.actors import actor_of
 from procuracy.core.models import today
 from procuracy.organisation import selectors
@@ -82,8 +83,13 @@ def _nest(nodes: list[Procuratorate]) -> list[Procuratorate]:
 
 
 def tree(request):
-    nodes = selectors.tree(actor_of(request))
-    return render(request, "organisation/tree.html", {"roots": _nest(nodes), "total": len(nodes)})
+    def build() -> str:
+        nodes = selectors.tree(actor_of(request))
+        context = {"roots": _nest(nodes), "total": len(nodes)}
+        return render_to_string("organisation/tree.html#body", context, request)
+
+    body = cache.fragment(request, "tree", build)
+    return render(request, "organisation/tree.html", {"body": body})
 
 
 def _category_rows(counts: dict[str, int], procuratorate_id: int) -> list[dict]:

@@ -9,12 +9,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from procuracy.core import cache
 from procuracy.core.actors import actor_of
 from procuracy.core.models import today
 from procuracy.core.permissions import allowed
@@ -34,13 +37,29 @@ def _procuratorate_changed(request) -> bool:
     return before[0] != request.GET.get("procuratorate", "")
 
 
-def staff_list(request):
-    actor = actor_of(request)
-    form = StaffFilterForm(request.GET, actor=actor)
+def _listing(request, actor, form) -> tuple[str, str]:
+    """The table with its pagination, and the count: rendered, for `cache.kept`."""
     staff = selectors.staff_list(actor, **form.filters())
     page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_status(page.object_list)
-    context = {"form": form, "page": page, "people_url": reverse("people:list")}
+    context = {"page": page, "people_url": reverse("people:list")}
+    return (
+        render_to_string("people/staff_list.html#results", context, request),
+        render_to_string("people/staff_list.html#count", context, request),
+    )
+
+
+def staff_list(request):
+    actor = actor_of(request)
+    form = StaffFilterForm(request.GET, actor=actor)
+    name = f"staff-list:{request.GET.urlencode()}"
+    results, count = cache.kept(request, name, lambda: _listing(request, actor, form))
+    context = {
+        "form": form,
+        "results": mark_safe(results),  # rendered by our own templates, already escaped
+        "count": mark_safe(count),
+        "people_url": reverse("people:list"),
+    }
     if request.htmx and not request.htmx.history_restore_request:
         context["oob_department"] = _procuratorate_changed(request)
         response = render(request, "people/staff_list.html#fragment", context)

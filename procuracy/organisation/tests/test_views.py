@@ -58,6 +58,29 @@ def test_the_tree_takes_a_fixed_number_of_queries(world, sign_in, django_assert_
     client = sign_in("province_chief")
     with django_assert_max_num_queries(8):
         assert client.get(TREE).status_code == 200
+    with django_assert_max_num_queries(5) as again:
+        assert client.get(TREE).status_code == 200
+    # Unchanged records: the kept tree is served without counting the staff again.
+    assert not any("COUNT" in query["sql"] for query in again.captured_queries)
+
+
+def test_the_tree_shows_a_change_as_soon_as_it_is_recorded(world, sign_in):
+    from procuracy.people import services as people
+    from procuracy.people.models import Category, Employment
+
+    client = sign_in("city_chief")
+    assert "在职 9 人 · 检察官 6 人" in client.get(TREE).content.decode()
+    people.register_staff(
+        actor=SYSTEM,
+        procuratorate=world.base,
+        department=None,
+        name="新来",
+        gender="F",
+        category=Category.CLERK,
+        employment=Employment.CONTRACT,
+        joined_on=REFORM,
+    )
+    assert "在职 10 人 · 检察官 6 人" in client.get(TREE).content.decode()
 
 
 def test_a_procuratorate_page_shows_departments_staff_and_case_handling_orgs(world, sign_in):

@@ -210,3 +210,23 @@ def test_a_denied_absence_says_who_may_record_it(world, sign_in):
 
 def test_an_absence_for_someone_out_of_scope_is_not_found(world, sign_in):
     assert _post_absence(sign_in("olga"), world.bob).status_code == 404
+
+
+def test_the_list_shows_a_new_person_as_soon_as_they_are_registered(world, sign_in):
+    from conftest import REFORM, SYSTEM
+    from procuracy.people import services
+    from procuracy.people.models import Category, Employment
+
+    client = sign_in("alice")
+    assert "lanxin" not in client.get(LIST, {"q": "lx"}).content.decode()
+    services.register_staff(
+        actor=SYSTEM,
+        procuratorate=world.base,
+        department=None,
+        name="蓝心",
+        gender="F",
+        category=Category.CLERK,
+        employment=Employment.CONTRACT,
+        joined_on=REFORM,
+    )
+    assert "lanxin" in client.get(LIST, {"q": "lx"}).content.decode()
