@@ -88,10 +88,16 @@ class Console:
         self.errors: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self._add(f"uncaught: {error}"))
-        page.on("requestfailed", lambda request: self._add(f"failed: {request.url}"))
+        page.on("requestfailed", self._failed)
 
     def _add(self, text: str) -> None:
         self.errors.append(f"{self.page.url}: {text}")
+
+    def _failed(self, request) -> None:
+        # A request the browser itself cancelled because the page moved on (the language
+        # switch navigates while the favicon is still loading) is no fault of the page.
+        if request.failure != "net::ERR_ABORTED":
+            self._add(f"failed: {request.url} ({request.failure})")
 
     def _console(self, message):
         if message.type == "error":
