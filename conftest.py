@@ -163,3 +163,15 @@ def build_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture
+def sign_in(client):
+    """sign_in("alice") → the test client, signed in as that world user (and no one else)."""
+
+    def as_(login: str):
+        client.logout()
+        assert client.login(username=login, password=PASSWORD)
+        return client
+
+    return as_

@@ -6,19 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import PASSWORD, REFORM, SYSTEM
+from conftest import REFORM, SYSTEM
 from procuracy.caseorgs import services
 
 API = "/api/v1/caseorgs"
-
-
-@pytest.fixture
-def sign_in(client):
-    def as_(login):
-        assert client.login(username=login, password=PASSWORD)
-        return client
-
-    return as_
 
 
 def names(answer) -> set[str]:

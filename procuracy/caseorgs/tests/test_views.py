@@ -1,21 +1,9 @@
 """An organisation's page: its members and their history, and the membership forms."""
 
-import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD
 from procuracy.caseorgs.models import Membership
 from procuracy.core.models import Act
-
-
-@pytest.fixture
-def sign_in(client):
-    def as_(login):
-        client.logout()
-        assert client.login(username=login, password=PASSWORD)
-        return client
-
-    return as_
 
 
 def detail(org):

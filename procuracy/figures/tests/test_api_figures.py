@@ -1,19 +1,6 @@
 """GET /api/v1/figures: the report's figures, computed from records, scoped to the reader."""
 
-import pytest
-
-from conftest import PASSWORD
-
 API = "/api/v1/figures"
-
-
-@pytest.fixture
-def sign_in(client):
-    def as_(login):
-        assert client.login(username=login, password=PASSWORD)
-        return client
-
-    return as_
 
 
 def values(body: dict, section: str) -> dict:

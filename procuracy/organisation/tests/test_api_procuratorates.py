@@ -2,18 +2,9 @@
 
 import pytest
 
-from conftest import PASSWORD, REFORM
+from conftest import REFORM
 
 API = "/api/v1/procuratorates"
-
-
-@pytest.fixture
-def sign_in(client):
-    def as_(login):
-        assert client.login(username=login, password=PASSWORD)
-        return client
-
-    return as_
 
 
 def test_a_base_prosecutor_sees_only_their_own_procuratorate_with_its_counts(world, sign_in):

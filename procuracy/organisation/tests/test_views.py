@@ -1,23 +1,13 @@
 """The organisation tree and a procuratorate's page, as the people of the test world see them."""
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import FOUNDED, PASSWORD, REFORM, SYSTEM
+from conftest import FOUNDED, REFORM, SYSTEM
 from procuracy.organisation import services
 from procuracy.organisation.models import BusinessLine, DepartmentKind
 
 TREE = reverse("organisation:tree")
-
-
-@pytest.fixture
-def sign_in(client):
-    def as_(login):
-        assert client.login(username=login, password=PASSWORD)
-        return client
-
-    return as_
 
 
 def page(world, place, **query):

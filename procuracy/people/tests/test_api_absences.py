@@ -1,6 +1,5 @@
 """POST /api/v1/staff/{id}/absences: the one write of the API, along the spine."""
 
-import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils.crypto import get_random_string
@@ -10,15 +9,6 @@ from procuracy.core.models import Act
 from procuracy.people.models import Absence
 
 LEAVE = {"kind": "training", "starts_on": "2024-03-04", "ends_on": "2024-03-08", "note": "业务培训"}
-
-
-@pytest.fixture
-def sign_in(client):
-    def as_(login):
-        assert client.login(username=login, password=PASSWORD)
-        return client
-
-    return as_
 
 
 def post(client, staff, body, **headers):

@@ -6,21 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import PASSWORD, REFORM, SYSTEM
+from conftest import REFORM, SYSTEM
 from procuracy.people import services
 from procuracy.people.models import RankReason
 
 API = "/api/v1/staff"
 BASE_STAFF = {"韩川", "金海", "安丽", "包博", "蔡蕾", "丁伟", "鄂琳", "方舟", "葛青"}
-
-
-@pytest.fixture
-def sign_in(client):
-    def as_(login):
-        assert client.login(username=login, password=PASSWORD)
-        return client
-
-    return as_
 
 
 def names(answer) -> set[str]:

@@ -2,25 +2,14 @@
 
 import re
 
-import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, REFORM, SYSTEM
+from conftest import REFORM, SYSTEM
 from procuracy.core.models import Act
 from procuracy.people import services
 from procuracy.people.models import Absence, Category, Employment
 
 LIST = reverse("people:list")
-
-
-@pytest.fixture
-def sign_in(client):
-    def as_(login):
-        client.logout()
-        assert client.login(username=login, password=PASSWORD)
-        return client
-
-    return as_
 
 
 def detail(staff):
