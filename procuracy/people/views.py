@@ -37,29 +37,32 @@ def _procuratorate_changed(request) -> bool:
     return before[0] != request.GET.get("procuratorate", "")
 
 
-def _listing(request, actor, form) -> tuple[str, str]:
-    """The table with its pagination, and the count: rendered, for `cache.kept`."""
+def _listing(request, actor) -> dict[str, str]:
+    """Everything on the list that follows from the query and the records, rendered: the
+    filters, the table with its pagination, the count, and the department filter alone (what
+    a live update swaps in when the procuratorate changed). Kept by `cache.kept`."""
+    form = StaffFilterForm(request.GET, actor=actor)
     staff = selectors.staff_list(actor, **form.filters())
     page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_status(page.object_list)
-    context = {"page": page, "people_url": reverse("people:list")}
-    return (
-        render_to_string("people/staff_list.html#results", context, request),
-        render_to_string("people/staff_list.html#count", context, request),
-    )
+    people_url = reverse("people:list")
+    context = {"page": page, "people_url": people_url}
+    filters = {"form": form, "action": people_url, "target": "staff-results"}
+    department = {"field": form["department"], "oob": True}
+    return {
+        "results": render_to_string("people/staff_list.html#results", context, request),
+        "count": render_to_string("people/staff_list.html#count", context, request),
+        "filters": render_to_string("components/filter_bar.html", filters, request),
+        "department": render_to_string("components/filter_field.html", department, request),
+    }
 
 
 def staff_list(request):
     actor = actor_of(request)
-    form = StaffFilterForm(request.GET, actor=actor)
     name = f"staff-list:{request.GET.urlencode()}"
-    results, count = cache.kept(request, name, lambda: _listing(request, actor, form))
-    context = {
-        "form": form,
-        "results": mark_safe(results),  # rendered by our own templates, already escaped
-        "count": mark_safe(count),
-        "people_url": reverse("people:list"),
-    }
+    parts = cache.kept(request, name, lambda: _listing(request, actor))
+    # Rendered by our own templates, so already escaped.
+    context = {key: mark_safe(html) for key, html in parts.items()}
     if request.htmx and not request.htmx.history_restore_request:
         context["oob_department"] = _procuratorate_changed(request)
         response = render(request, "people/staff_list.html#fragment", context)
