@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -112,16 +112,23 @@ def is_due(job: Job, state: dict[str, dict], now: datetime.datetime) -> bool:
     return last is None or now - datetime.datetime.fromisoformat(last) >= job.every
 
 
+def _fresh_connections() -> None:
+    """Between jobs a long-running worker drops broken or expired connections, as Django does
+    between requests; never inside a transaction (a caller's, or a test's), which it would end."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def _run(job: Job) -> Outcome:
     started = time.monotonic()
-    close_old_connections()
+    _fresh_connections()
     try:
         job.run()
     except Exception as failure:
         log.exception("job %s failed", job.name)
         return Outcome(job.name, False, time.monotonic() - started, repr(failure))
     finally:
-        close_old_connections()
+        _fresh_connections()
     seconds = time.monotonic() - started
     log.info("job %s done in %.2fs", job.name, seconds)
     return Outcome(job.name, True, seconds)

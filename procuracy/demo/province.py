@@ -284,6 +284,11 @@ def needs_migration() -> bool:
 def reset() -> None:
     """Empty every table, then put back the reference data the migrations load (the business
     lines…): `flush` removes it too, and the migrations count as applied already."""
+    if connection.vendor == "postgresql":
+        # PostgreSQL refuses to TRUNCATE a table with deferred foreign-key checks still
+        # pending in this transaction (rows written earlier in it): check them now.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
     reload_reference_data()
 
