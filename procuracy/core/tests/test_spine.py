@@ -82,3 +82,23 @@ def test_a_refusal_inside_one_transaction_undoes_the_whole_load(world):
         )
     assert Act.objects.count() == before
     assert not world.bob.absences.exists()
+
+
+def test_acts_of_one_transaction_are_all_written_in_the_order_performed(world):
+    import datetime
+
+    from procuracy.core.spine import one_transaction
+
+    last = Act.objects.order_by("-id").first().pk
+    with one_transaction():
+        for day in (3, 10, 17):
+            people.record_absence(
+                actor=Actor.system(),
+                staff=world.bob,
+                kind="training",
+                starts_on=datetime.date(2025, 3, day),
+                ends_on=datetime.date(2025, 3, day + 1),
+            )
+    written = list(Act.objects.filter(pk__gt=last).order_by("id"))
+    assert [a.body["starts_on"] for a in written] == ["2025-03-03", "2025-03-10", "2025-03-17"]
+    assert all(a.subject_id for a in written)
