@@ -70,7 +70,7 @@ def service(permission: str, *, where: Callable[[dict], object]):
                     _recorded.reset(token)
                 return result
 
-        act.permission = permission
+        act.permission = permission  # type: ignore[attr-defined]  # read by the service walk
         SERVICES.append(act)
         return act
 

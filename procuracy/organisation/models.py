@@ -1,5 +1,7 @@
 """The three tiers of procuratorates, their internal departments and the business lines."""
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -108,7 +110,7 @@ class Department(Validity):
         BusinessLine, blank=True, related_name="departments", verbose_name=_("业务条线")
     )
 
-    objects = DepartmentQuerySet.as_manager()
+    objects: ClassVar[models.Manager] = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("内设机构")

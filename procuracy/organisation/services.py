@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
@@ -94,7 +95,7 @@ def open_department(
     procuratorate: Procuratorate,
     name: str,
     kind: str,
-    business_lines: list[BusinessLine] = (),
+    business_lines: Iterable[BusinessLine] = (),
     valid_from: datetime.date,
     occurred_at: datetime.datetime | None = None,
 ) -> Department:
