@@ -1,0 +1,84 @@
+"""The Merkle tree as stored: a hash for every complete subtree, so that roots and proofs
+of any size are read in O(log n) hashes and the log is never hashed again.
+
+A complete subtree is named by (level, index): it covers leaves [index·2^level,
+(index+1)·2^level). Appending leaf n stores (0, n) and every subtree that leaf completes;
+a tree of any size is then a few complete subtrees read left to right (its binary digits).
+`get(level, index)` is the store: a dict in tests, the database in the ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from procuracy.ledger.merkle import EMPTY_ROOT, ProofError, node_hash, split
+
+Get = Callable[[int, int], bytes]
+Node = tuple[int, int, bytes]
+
+
+def appended(size: int, leaf: bytes, get: Get) -> list[Node]:
+    """The subtrees to store when leaf number `size` (0-based) with hash `leaf` is appended:
+    the leaf itself and each subtree it completes, lowest first."""
+    nodes = [(0, size, leaf)]
+    level, index, h = 0, size, leaf
+    while index & 1:
+        h = node_hash(get(level, index - 1), h)
+        level, index = level + 1, index >> 1
+        nodes.append((level, index, h))
+    return nodes
+
+
+def _range(begin: int, end: int, get: Get) -> bytes:
+    """The root over leaves [begin, end), for a range the RFC 6962 recursion produces (begin
+    is aligned to the power of two that spans it): its complete subtrees, largest first,
+    folded from the right."""
+    parts = []
+    while begin < end:
+        level = (end - begin).bit_length() - 1
+        parts.append(get(level, begin >> level))
+        begin += 1 << level
+    h = parts.pop()
+    while parts:
+        h = node_hash(parts.pop(), h)
+    return h
+
+
+def root(size: int, get: Get) -> bytes:
+    return _range(0, size, get) if size else EMPTY_ROOT
+
+
+def inclusion_proof(index: int, size: int, get: Get) -> list[bytes]:
+    """RFC 6962 PATH(index, D[size]) from the stored subtrees."""
+    if not 0 <= index < size:
+        raise ProofError(f"leaf {index} is not in a tree of size {size}")
+    proof: list[bytes] = []
+    begin, n, m = 0, size, index
+    while n > 1:  # walk down from the root; siblings are collected top first
+        k = split(n)
+        if m < k:
+            proof.append(_range(begin + k, begin + n, get))
+            n = k
+        else:
+            proof.append(_range(begin, begin + k, get))
+            begin, n, m = begin + k, n - k, m - k
+    return proof[::-1]
+
+
+def consistency_proof(size1: int, size2: int, get: Get) -> list[bytes]:
+    """RFC 6962 PROOF(size1, D[size2]) from the stored subtrees."""
+    if not 0 < size1 <= size2:
+        raise ProofError(f"no consistency proof from size {size1} to size {size2}")
+    proof: list[bytes] = []
+    begin, n, m, complete = 0, size2, size1, True
+    while m != n:
+        k = split(n)
+        if m <= k:
+            proof.append(_range(begin + k, begin + n, get))
+            n = k
+        else:
+            proof.append(_range(begin, begin + k, get))
+            begin, n, m, complete = begin + k, n - k, m - k, False
+    if not complete:
+        proof.append(_range(begin, begin + n, get))
+    return proof[::-1]
