@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 
 from procuracy.core import scope
 from procuracy.core.actors import Actor
@@ -112,7 +112,3 @@ def category_counts(actor: Actor, procuratorate_id: int | None = None) -> dict[s
             key = "contract_clerk"
         counts[key] = counts.get(key, 0) + row["n"]
     return counts
-
-
-def present_on_filter(day) -> Q:
-    return Q(pk__in=Staff.objects.present_on(day).values("pk"))
