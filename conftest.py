@@ -31,6 +31,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _ledger_keys(settings, tmp_path):
+    """Each test signs with its own key, in its own folder, never the data folder's."""
+    settings.PROCURACY_LEDGER_KEY_FILE = tmp_path / "ledger-signing.key"
+    settings.PROCURACY_LEDGER_VERIFIER_FILE = tmp_path / "ledger-verifiers.txt"
+
+
 @dataclass
 class World:
     province: object

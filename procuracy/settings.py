@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "procuracy.caseorgs",
     "procuracy.figures",
     "procuracy.demo",
+    "procuracy.ledger",
 ]
 
 MIDDLEWARE = [
@@ -140,3 +141,19 @@ PROCURACY_PROVINCE_CODE = envstr("PROCURACY_PROVINCE_CODE", "620000")
 PROCURACY_REFORM_BASELINE = envstr("PROCURACY_REFORM_BASELINE", "2019-06-30")
 # How often `procuracy worker` looks for due jobs, in seconds.
 PROCURACY_WORKER_TICK = envint("PROCURACY_WORKER_TICK", 30)
+
+# The ledger (DESIGN.md capability 13; docs/ledger.md). The origin line names this
+# installation's log in every checkpoint; it is also the signing key's name.
+PROCURACY_LEDGER_ORIGIN = envstr("PROCURACY_LEDGER_ORIGIN", f"procuracy/{PROCURACY_PROVINCE_CODE}")
+# The signing key lives in a file outside the database, read only by whoever makes
+# checkpoints (`procuracy worker`, `procuracy ledger checkpoint`), never by web requests.
+PROCURACY_LEDGER_KEY_FILE = Path(
+    envstr("PROCURACY_LEDGER_KEY_FILE") or DATA_DIR / "ledger-signing.key"
+)
+# Every verifier key this installation has signed with, one per line, the current one last.
+PROCURACY_LEDGER_VERIFIER_FILE = Path(
+    envstr("PROCURACY_LEDGER_VERIFIER_FILE") or DATA_DIR / "ledger-verifiers.txt"
+)
+# The worker signs a checkpoint once this many entries, or this many minutes, have passed.
+PROCURACY_LEDGER_CHECKPOINT_ENTRIES = envint("PROCURACY_LEDGER_CHECKPOINT_ENTRIES", 1000)
+PROCURACY_LEDGER_CHECKPOINT_MINUTES = envint("PROCURACY_LEDGER_CHECKPOINT_MINUTES", 10)

@@ -4,7 +4,7 @@ membership changes over time and stays in history (动态调整)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from procuracy.core.models import Validity
+from procuracy.core.models import Ledgered, Validity
 
 
 class OrgKind(models.TextChoices):
@@ -17,7 +17,7 @@ class TeamKind(models.TextChoices):
     TEMPORARY = "temporary", _("临时办案组")
 
 
-class CaseHandlingOrg(Validity):
+class CaseHandlingOrg(Ledgered, Validity):
     procuratorate = models.ForeignKey(
         "organisation.Procuratorate",
         on_delete=models.PROTECT,
@@ -64,7 +64,7 @@ class Role(models.TextChoices):
         return [cls.SOLE, cls.LEAD, cls.PROSECUTOR]
 
 
-class Membership(Validity):
+class Membership(Ledgered, Validity):
     org = models.ForeignKey(CaseHandlingOrg, on_delete=models.PROTECT, related_name="memberships")
     staff = models.ForeignKey("people.Staff", on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)

@@ -133,6 +133,7 @@ def form_sole_org(
         kind="org.sole_formed",
         subject=org,
         procuratorate=org.procuratorate,
+        rows=[org, *members],
         body={
             "department": department.pk,
             "name": org.name,
@@ -190,6 +191,7 @@ def form_team(
         kind="org.team_formed",
         subject=org,
         procuratorate=org.procuratorate,
+        rows=[org, *members],
         body={
             "department": department.pk,
             "name": org.name,
@@ -285,20 +287,26 @@ def change_lead(
     old_lead = next((m for m in current if m.role == Role.LEAD), None)
     if old_lead is not None and old_lead.staff_id == lead.pk:
         raise RuleViolation(_("%(name)s 已是主办检察官。") % {"name": lead.name}, "lead")
+    written = []
     for m in current:
         if m.staff_id == lead.pk or m is old_lead:
             m.valid_to = on
             m.save(update_fields=["valid_to"])
+            written.append(m)
     new = _join(org, lead, Role.LEAD, on)
+    written.append(new)
     if old_lead is not None:
-        Membership.objects.create(
-            org=org, staff_id=old_lead.staff_id, role=Role.PROSECUTOR, valid_from=on
+        written.append(
+            Membership.objects.create(
+                org=org, staff_id=old_lead.staff_id, role=Role.PROSECUTOR, valid_from=on
+            )
         )
     record(
         actor=actor,
         kind="org.lead_changed",
         subject=org,
         procuratorate=org.procuratorate,
+        rows=written,
         body={
             "from": old_lead.staff_id if old_lead else None,
             "to": lead.pk,
@@ -322,7 +330,9 @@ def dissolve_org(
     if on <= org.valid_from:
         raise RuleViolation(_("撤销日期须晚于组建日期。"), "on")
     ended = list(org.memberships.filter(valid_to__isnull=True))
-    org.memberships.filter(valid_to__isnull=True).update(valid_to=on)
+    for m in ended:
+        m.valid_to = on
+        m.save(update_fields=["valid_to"])
     org.valid_to = on
     org.save(update_fields=["valid_to"])
     record(
@@ -330,14 +340,18 @@ def dissolve_org(
         kind="org.dissolved",
         subject=org,
         procuratorate=org.procuratorate,
+        rows=[org, *ended],
         body={"valid_to": on.isoformat(), "memberships_ended": [m.pk for m in ended]},
         occurred_at=occurred_at,
     )
     return org
 
 
-def release_member(staff: Staff, day: datetime.date, roles: Iterable[str] | None = None) -> list:
-    """End a person's memberships on `day` (they left the procuratorate or the quota).
+def release_member(
+    staff: Staff, day: datetime.date, roles: Iterable[str] | None = None
+) -> list[Membership | CaseHandlingOrg]:
+    """End a person's memberships on `day` (they left the procuratorate or the quota), and
+    return every row that changed, for the calling act to record.
 
     A sole prosecutor's own organisation ends with them; a team left without its lead keeps
     going and shows the vacancy until a new lead is named. Called inside another act.
@@ -345,13 +359,22 @@ def release_member(staff: Staff, day: datetime.date, roles: Iterable[str] | None
     memberships = Membership.objects.filter(staff=staff, valid_to__isnull=True)
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
-    ended = []
+    written: list[Membership | CaseHandlingOrg] = []
     for m in memberships.select_related("org"):
         m.valid_to = max(day, m.valid_from)
         m.save(update_fields=["valid_to"])
+        written.append(m)
         if m.role == Role.SOLE and m.org.valid_to is None:
-            m.org.memberships.filter(valid_to__isnull=True).update(valid_to=m.valid_to)
+            for other in m.org.memberships.filter(valid_to__isnull=True):
+                other.valid_to = m.valid_to
+                other.save(update_fields=["valid_to"])
+                written.append(other)
             m.org.valid_to = m.valid_to
             m.org.save(update_fields=["valid_to"])
-        ended.append(m.pk)
-    return ended
+            written.append(m.org)
+    return written
+
+
+def ended_memberships(staff: Staff, written: Iterable) -> list[int]:
+    """The person's own memberships among the rows release_member() wrote."""
+    return [r.pk for r in written if isinstance(r, Membership) and r.staff_id == staff.pk]

@@ -36,11 +36,39 @@ class Validity(models.Model):
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 
 
-class Act(models.Model):
-    """One consequential act, as the service that performed it described it.
+class Visibility(models.TextChoices):
+    """Who may read an act: the scope and confidentiality of the record it describes."""
 
-    The ledger (a later issue) appends these; the timelines on record pages read them.
+    OPEN = "open", _("公开(全体工作人员)")
+    PROCURATORATE = "procuratorate", _("本院及上级院")
+    PERSONAL = "personal", _("个人信息")
+    SEALED = "sealed", _("密封")
+
+
+class Ledgered(models.Model):
+    """A domain row that acts write. It points back at the ledger entry that last wrote it and
+    holds the salted hash of its own canonical content, which that entry also holds, so that
+    an edit made around the application (plain SQL) is found by `procuracy ledger verify`."""
+
+    ledger_seq = models.BigIntegerField(_("账本序号"), null=True, blank=True, editable=False)
+    ledger_salt = models.CharField(max_length=32, blank=True, editable=False)
+    ledger_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Act(models.Model):
+    """One consequential act, as the service that performed it described it, and its ledger
+    entry: `seq` is its leaf index in the Merkle log and `canonical` the RFC 8785 bytes that
+    are the leaf. The other columns are a readable copy of those bytes, checked against them.
     """
+
+    seq = models.BigIntegerField(_("账本序号"), unique=True)
+    visibility = models.CharField(
+        _("可见范围"), max_length=16, choices=Visibility.choices, default=Visibility.PROCURATORATE
+    )
+    canonical = models.BinaryField()
 
     kind = models.CharField(_("类型"), max_length=64, db_index=True)
     actor = models.ForeignKey(
@@ -63,8 +91,8 @@ class Act(models.Model):
     class Meta:
         verbose_name = _("行为记录")
         verbose_name_plural = _("行为记录")
-        ordering = ["id"]
+        ordering = ["seq"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.kind}"
+        return f"#{self.seq} {self.kind}"

@@ -1,8 +1,11 @@
 """The spine every consequential act runs along, in one transaction:
-(1) ask whether this actor may do this here, (2) write the records, (3) record the act.
+(1) ask whether this actor may do this here, (2) write the records, (3) record the act and
+append it to the ledger.
 
 A service function is declared with `@service(permission, where=...)`; it must call `record()`
-at least once. The ledger issue appends each recorded act to the Merkle log at step (3).
+at least once. `record()` appends the act to the Merkle log in the same transaction and stamps
+the rows the act wrote with the entry's number and their content hash; if the append fails,
+the act and its records are rolled back with it.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from django.utils import timezone
 
 from procuracy.core import permissions
 from procuracy.core.actors import Actor
-from procuracy.core.models import Act
+from procuracy.core.models import Act, Ledgered, Visibility
+from procuracy.ledger.log import Appender
 
 SERVICES: list[Callable] = []
 _recorded: ContextVar[list[Act] | None] = ContextVar("recorded", default=None)
 # Inside one_transaction(): the act rows not yet written, which go in together.
-_unit: ContextVar[list[Act] | None] = ContextVar("unit", default=None)
+_unit: ContextVar[_Unit | None] = ContextVar("unit", default=None)
 UNIT_BATCH = 2000
 
 
@@ -34,18 +38,36 @@ def one_transaction() -> Iterator[None]:
     before it commits; a refusal anywhere undoes the whole load. (A savepoint and an INSERT
     per act were three of the demo's five statements per act.)"""
     with transaction.atomic():
-        pending: list[Act] = []
-        token = _unit.set(pending)
+        unit = _Unit()
+        token = _unit.set(unit)
         try:
             yield
-            _write(pending)
+            unit.write()
         finally:
             _unit.reset(token)
 
 
-def _write(pending: list[Act]) -> None:
-    Act.objects.bulk_create(pending, batch_size=UNIT_BATCH)
-    pending.clear()
+class _Unit:
+    """The acts of one_transaction() not yet written, and the log's head, locked for the
+    whole unit on its first act."""
+
+    def __init__(self) -> None:
+        self.pending: list[Act] = []
+        self.appender: Appender | None = None
+
+    def add(self, act: Act, rows: list[Ledgered]) -> None:
+        if self.appender is None:
+            self.appender = Appender.open()
+        self.appender.add(act, rows)
+        self.pending.append(act)
+        if len(self.pending) >= UNIT_BATCH:
+            self.write()
+
+    def write(self) -> None:
+        Act.objects.bulk_create(self.pending, batch_size=UNIT_BATCH)
+        self.pending.clear()
+        if self.appender is not None:
+            self.appender.flush()
 
 
 def service(permission: str, *, where: Callable[[dict], object]):
@@ -85,8 +107,16 @@ def record(
     procuratorate=None,
     body: dict | None = None,
     occurred_at: datetime.datetime | None = None,
+    visibility: str = Visibility.PROCURATORATE,
+    rows: list[Ledgered] | None = None,
 ) -> Act:
-    """Step (3): the typed record of what was done, for the timeline and the ledger."""
+    """Step (3): the typed record of what was done, appended to the ledger.
+
+    `rows` are the domain rows the act wrote (by default the subject, when it is a ledgered
+    row); each is stamped with the entry's number and its content hash. `visibility` is the
+    scope and confidentiality of what the act describes; an act on personal data or sealed
+    content keeps that content out of `body` (the rows' salted hashes commit to it).
+    """
     acts = _recorded.get()
     if acts is None:
         raise RuntimeError("record() is called only inside a service function")
@@ -98,15 +128,20 @@ def record(
         subject_type=subject._meta.label_lower,
         subject_id=subject.pk,
         occurred_at=occurred_at or timezone.now(),
+        recorded_at=timezone.now(),
+        visibility=visibility,
         body=body or {},
     )
-    pending = _unit.get()
-    if pending is None:
+    if rows is None:
+        rows = [subject] if isinstance(subject, Ledgered) else []
+    unit = _unit.get()
+    if unit is None:
+        appender = Appender.open()
+        appender.add(act, rows)
         act.save()
+        appender.flush()
     else:
-        pending.append(act)
-        if len(pending) >= UNIT_BATCH:
-            _write(pending)
+        unit.add(act, rows)
     acts.append(act)
     return act
 

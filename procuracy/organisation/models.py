@@ -5,7 +5,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from procuracy.core.models import Validity, ValidityQuerySet
+from procuracy.core.models import Ledgered, Validity, ValidityQuerySet
 
 
 class Level(models.TextChoices):
@@ -46,7 +46,7 @@ class BusinessLine(models.Model):
         return self.name
 
 
-class Procuratorate(models.Model):
+class Procuratorate(Ledgered):
     code = models.CharField(_("院代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=64)
     short_name = models.CharField(_("简称"), max_length=32)
@@ -95,7 +95,7 @@ class DepartmentQuerySet(ValidityQuerySet):
         return self.filter(business_lines__prosecutes=True).distinct()
 
 
-class Department(Validity):
+class Department(Ledgered, Validity):
     """内设机构: an internal department, valid over a period; the reform is its history."""
 
     procuratorate = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
+from procuracy.core.models import Visibility
 from procuracy.core.spine import record, service
 from procuracy.organisation.models import (
     BusinessLine,
@@ -61,6 +62,7 @@ def create_procuratorate(
     record(
         actor=actor,
         kind="org.procuratorate_created",
+        visibility=Visibility.OPEN,
         subject=p,
         procuratorate=p,
         body={
@@ -112,6 +114,7 @@ def open_department(
     record(
         actor=actor,
         kind="org.department_opened",
+        visibility=Visibility.OPEN,
         subject=department,
         procuratorate=procuratorate,
         body={
@@ -146,6 +149,7 @@ def close_department(
     record(
         actor=actor,
         kind="org.department_closed",
+        visibility=Visibility.OPEN,
         subject=department,
         procuratorate=department.procuratorate,
         body={"valid_to": on.isoformat()},

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from procuracy.core.models import Validity
+from procuracy.core.models import Ledgered, Validity
 
 
 class Category(models.TextChoices):
@@ -53,7 +53,7 @@ class StaffQuerySet(models.QuerySet):
         )
 
 
-class Staff(models.Model):
+class Staff(Ledgered):
     name = models.CharField(_("姓名"), max_length=32)
     pinyin = models.CharField(_("拼音"), max_length=96, db_index=True, editable=False)
     initials = models.CharField(_("拼音首字母"), max_length=16, db_index=True, editable=False)
@@ -101,7 +101,7 @@ class Staff(models.Model):
         return self.name
 
 
-class Posting(Validity):
+class Posting(Ledgered, Validity):
     """Where a person worked, and when: a transfer closes one posting and opens the next."""
 
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="postings")
@@ -147,7 +147,7 @@ PROSECUTOR_POSITIONS = frozenset(
 CHIEF_POSITIONS = frozenset({PositionKind.CHIEF, PositionKind.ACTING_CHIEF})
 
 
-class Position(Validity):
+class Position(Ledgered, Validity):
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="positions")
     kind = models.CharField(_("职务"), max_length=24, choices=PositionKind.choices)
     procuratorate = models.ForeignKey(
@@ -176,7 +176,7 @@ class AbsenceKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Absence(models.Model):
+class Absence(Ledgered):
     """Away from the post for whole days, both ends included."""
 
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="absences")
@@ -220,7 +220,7 @@ class GradeReason(models.TextChoices):
     DEMOTION = "demotion", _("降级")
 
 
-class GradeRecord(models.Model):
+class GradeRecord(Ledgered):
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="grades")
     grade = models.PositiveSmallIntegerField(_("检察官等级"), choices=Grade.choices)
     effective_on = models.DateField(_("生效日期"))
@@ -262,7 +262,7 @@ class RankReason(models.TextChoices):
     DEMOTION = "demotion", _("降级")
 
 
-class RankRecord(models.Model):
+class RankRecord(Ledgered):
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="ranks")
     rank = models.CharField(_("职级"), max_length=16, choices=Rank.choices)
     effective_on = models.DateField(_("生效日期"))
@@ -280,7 +280,7 @@ class RankRecord(models.Model):
         return f"{self.get_rank_display()}({self.effective_on})"
 
 
-class QuotaRecord(Validity):
+class QuotaRecord(Ledgered, Validity):
     """A spell in the quota (员额): entered on `valid_from`, exited on `valid_to`."""
 
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="quota_records")

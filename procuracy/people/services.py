@@ -13,6 +13,7 @@ from pypinyin import Style, lazy_pinyin
 
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
+from procuracy.core.models import Visibility
 from procuracy.core.permissions import require
 from procuracy.core.spine import record, service
 from procuracy.organisation.models import Department, Procuratorate
@@ -91,7 +92,7 @@ def register_staff(
         department=department,
         joined_on=joined_on,
     )
-    Posting.objects.create(
+    posting = Posting.objects.create(
         staff=staff, procuratorate=procuratorate, department=department, valid_from=posted_from
     )
     record(
@@ -99,6 +100,7 @@ def register_staff(
         kind="people.staff_registered",
         subject=staff,
         procuratorate=procuratorate,
+        rows=[staff, posting],
         body=_body(
             staff,
             category=category,
@@ -120,18 +122,22 @@ def _close_current(queryset, day: datetime.date) -> list:
     return closed
 
 
-def _leave_procuratorate(staff: Staff, day: datetime.date, reason: str) -> dict:
-    """What leaving a procuratorate ends that day: positions, memberships, the quota spell."""
-    from procuracy.caseorgs.services import release_member
+def _leave_procuratorate(staff: Staff, day: datetime.date, reason: str) -> tuple[dict, list]:
+    """What leaving a procuratorate ends that day: positions, memberships, the quota spell.
+    Returns what to say in the act's body, and the rows written."""
+    from procuracy.caseorgs.services import ended_memberships, release_member
 
     positions = _close_current(Position.objects.filter(staff=staff), day)
-    memberships = release_member(staff, day)
-    quota = QuotaRecord.objects.filter(staff=staff, valid_to__isnull=True)
-    quota.update(valid_to=day, exit_reason=reason)
-    return {
+    released = release_member(staff, day)
+    quota = list(QuotaRecord.objects.filter(staff=staff, valid_to__isnull=True))
+    for row in quota:
+        row.valid_to, row.exit_reason = day, reason
+        row.save(update_fields=["valid_to", "exit_reason"])
+    body = {
         "positions_ended": [p.pk for p in positions],
-        "memberships_ended": memberships,
+        "memberships_ended": ended_memberships(staff, released),
     }
+    return body, [*positions, *released, *quota]
 
 
 @service("people.manage", where=lambda kw: kw["staff"].procuratorate)
@@ -150,12 +156,15 @@ def transfer_staff(
     current = staff.postings.filter(valid_to__isnull=True).first()
     if current and on <= current.valid_from:
         raise RuleViolation(_("调动日期须晚于现任职起始日期。"), "on")
-    ended = {}
+    ended: dict = {}
+    written: list = []
     if procuratorate.pk != staff.procuratorate_id:
-        ended = _leave_procuratorate(staff, on, _("调离本院"))
-    _close_current(staff.postings.all(), on)
-    Posting.objects.create(
-        staff=staff, procuratorate=procuratorate, department=department, valid_from=on
+        ended, written = _leave_procuratorate(staff, on, _("调离本院"))
+    written += _close_current(staff.postings.all(), on)
+    written.append(
+        Posting.objects.create(
+            staff=staff, procuratorate=procuratorate, department=department, valid_from=on
+        )
     )
     old = staff.procuratorate
     staff.procuratorate, staff.department = procuratorate, department
@@ -165,6 +174,7 @@ def transfer_staff(
         kind="people.staff_transferred",
         subject=staff,
         procuratorate=old,
+        rows=[staff, *written],
         body=_body(
             staff,
             to_procuratorate=procuratorate.code,
@@ -190,8 +200,8 @@ def staff_leaves(
     _check_employed(staff, on)
     if not reason.strip():
         raise RuleViolation(_("请填写离职事由。"), "reason")
-    ended = _leave_procuratorate(staff, on, reason)
-    _close_current(staff.postings.all(), on)
+    ended, written = _leave_procuratorate(staff, on, reason)
+    written += _close_current(staff.postings.all(), on)
     staff.left_on = on
     staff.save(update_fields=["left_on"])
     if staff.user_id:
@@ -201,6 +211,7 @@ def staff_leaves(
         kind="people.staff_left",
         subject=staff,
         procuratorate=staff.procuratorate,
+        rows=[staff, *written],
         body=_body(staff, on=on.isoformat(), reason=reason, **ended),
         occurred_at=occurred_at,
     )
@@ -312,9 +323,8 @@ def record_absence(
         kind="people.absence_recorded",
         subject=absence,
         procuratorate=staff.procuratorate,
-        body=_body(
-            staff, absence=kind, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat()
-        ),
+        body=_body(staff),
+        visibility=Visibility.PERSONAL,
         occurred_at=occurred_at,
     )
     return absence
@@ -348,7 +358,8 @@ def record_grade(
         kind="people.grade_recorded",
         subject=row,
         procuratorate=staff.procuratorate,
-        body=_body(staff, grade=grade, effective_on=effective_on.isoformat(), reason=reason),
+        body=_body(staff),
+        visibility=Visibility.PERSONAL,
         occurred_at=occurred_at,
     )
     return row
@@ -374,7 +385,8 @@ def record_rank(
         kind="people.rank_recorded",
         subject=row,
         procuratorate=staff.procuratorate,
-        body=_body(staff, rank=rank, effective_on=effective_on.isoformat(), reason=reason),
+        body=_body(staff),
+        visibility=Visibility.PERSONAL,
         occurred_at=occurred_at,
     )
     return row
@@ -417,7 +429,7 @@ def exit_quota(
     """Leaving the quota ends the person's sole and lead roles that day: only quota
     prosecutors may hold them."""
     from procuracy.caseorgs.models import Role
-    from procuracy.caseorgs.services import release_member
+    from procuracy.caseorgs.services import ended_memberships, release_member
 
     if not reason.strip():
         raise RuleViolation(_("请填写退出员额的事由。"), "reason")
@@ -428,13 +440,19 @@ def exit_quota(
         raise RuleViolation(_("退出日期须晚于入额日期。"), "on")
     row.valid_to, row.exit_reason = on, reason
     row.save(update_fields=["valid_to", "exit_reason"])
-    ended = release_member(staff, on, Role.prosecutor_roles())
+    released = release_member(staff, on, Role.prosecutor_roles())
     record(
         actor=actor,
         kind="people.quota_exited",
         subject=row,
         procuratorate=staff.procuratorate,
-        body=_body(staff, on=on.isoformat(), reason=reason, memberships_ended=ended),
+        rows=[row, *released],
+        body=_body(
+            staff,
+            on=on.isoformat(),
+            reason=reason,
+            memberships_ended=ended_memberships(staff, released),
+        ),
         occurred_at=occurred_at,
     )
     return row

@@ -18,6 +18,7 @@ from procuracy.caseorgs.models import CaseHandlingOrg
 from procuracy.core.models import Act
 from procuracy.demo import province
 from procuracy.demo.plan import Shape, make_plan
+from procuracy.ledger.verify import verify
 from procuracy.organisation.models import BusinessLine, Department, Procuratorate
 from procuracy.people.models import (
     Absence,
@@ -90,6 +91,18 @@ def test_every_row_the_demo_writes_left_its_act(db):
     assert acts("org.sole_formed") + acts("org.team_formed") == CaseHandlingOrg.objects.count()
     assert acts("people.account_opened") == len(built.accounts) - 1  # the admin is set-up
     assert Act.objects.count() == built.calls
+
+
+def test_the_demo_is_ledgered_entry_for_act_and_row_for_row(db):
+    """Every act of the load is an entry of one unbroken log, and every row it wrote
+    carries the hash its entry holds."""
+    built = _build()
+
+    report = verify()
+
+    assert report.problems == []
+    assert report.size == built.calls
+    assert report.rows > built.calls  # memberships and postings come with their acts
 
 
 def test_history_is_dated_when_it_happened_not_when_it_was_built(db):
