@@ -63,6 +63,7 @@ api.add_router("/procuratorates", "procuracy.organisation.api.router")
 api.add_router("/staff", "procuracy.people.api.router")
 api.add_router("/caseorgs", "procuracy.caseorgs.api.router")
 api.add_router("/figures", "procuracy.figures.api.router")
+api.add_router("/ledger", "procuracy.ledger.api.router")
 
 
 # Error answers ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", include("procuracy.people.urls")),
     path("caseorgs/", include("procuracy.caseorgs.urls")),
     path("figures/", include("procuracy.figures.urls")),
+    path("ledger/", include("procuracy.ledger.urls")),
     path("api/v1/", include("procuracy.api")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from procuracy.core.actors import actor_of
 from procuracy.core.permissions import allowed
 from procuracy.core.selectors import acts_about
 from procuracy.core.views import Fact, perform, refused_status
+from procuracy.ledger import selectors as ledger
 
 # The roles that leave by another act (dissolving the organisation, changing the lead).
 STAYING_ROLES = (Role.SOLE, Role.LEAD)
@@ -55,12 +56,14 @@ def _render_org(request, org, *, add_form=None, failed=None, status=200):
             member.end_form = EndMembershipForm(auto_id=f"end-{member.pk}-%s")
     if add_form is None and manage:
         add_form = AddMemberForm(org=org, actor=actor, members=members)
+    acts = list(acts_about(org))
     context = {
         "org": org,
         "facts": _facts(org, members),
         "members": members,
         "history": selectors.membership_history(org),
-        "acts": acts_about(org),
+        "acts": acts,
+        "readable": ledger.readable_seqs(actor, acts),
         "add_form": add_form,
         "failed": failed,
     }

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Iterator
 
 from django.apps import apps
-from django.db.models import Model
 
 from procuracy.core.models import Act, Ledgered
 from procuracy.ledger import keys
@@ -404,7 +403,7 @@ def _check_acts(report: Report, size: int, progress: Progress) -> Written:
     return written
 
 
-def ledgered_models() -> list[type[Model]]:
+def ledgered_models() -> list[type[Ledgered]]:
     return [m for m in apps.get_models() if issubclass(m, Ledgered)]
 
 

@@ -330,6 +330,33 @@ def record_absence(
     return absence
 
 
+@service("people.manage", where=lambda kw: kw["absence"].staff.procuratorate)
+def correct_absence_note(
+    *,
+    actor: Actor,
+    absence: Absence,
+    note: str,
+    occurred_at: datetime.datetime | None = None,
+) -> Absence:
+    """Correct or withhold (an empty note) what an absence says, under the privacy rules. The
+    new content gets a fresh salted hash in a new entry; the earlier entry still commits to
+    the earlier content, which is no longer kept anywhere."""
+    if note == absence.note:
+        raise RuleViolation(_("说明没有变化。"), "note")
+    absence.note = note
+    absence.save(update_fields=["note"])
+    record(
+        actor=actor,
+        kind="people.absence_corrected",
+        subject=absence,
+        procuratorate=absence.staff.procuratorate,
+        body=_body(absence.staff, withheld=not note),
+        visibility=Visibility.PERSONAL,
+        occurred_at=occurred_at,
+    )
+    return absence
+
+
 @service("people.manage", where=lambda kw: kw["staff"].procuratorate)
 def record_grade(
     *,

@@ -23,6 +23,7 @@ from procuracy.core.models import today
 from procuracy.core.permissions import allowed
 from procuracy.core.selectors import acts_about
 from procuracy.core.views import Fact, perform, refused_status
+from procuracy.ledger import selectors as ledger
 from procuracy.people import selectors, services
 from procuracy.people.forms import AbsenceForm, StaffFilterForm
 from procuracy.people.models import Category, Grade, Rank, Staff
@@ -110,11 +111,13 @@ def _render_staff(request, staff: Staff, absence_form=None, status=200):
     positions = [p for p in history["positions"] if p.holds_on(day)]
     if absence_form is None and allowed(actor, "people.manage", staff.procuratorate):
         absence_form = AbsenceForm()
+    acts = list(acts_about(staff))
     context = {
         "staff": staff,
         "facts": _facts(staff, positions),
         "history": history,
-        "acts": acts_about(staff),
+        "acts": acts,
+        "readable": ledger.readable_seqs(actor, acts),
         "absence_form": absence_form,
     }
     return render(request, "people/staff_detail.html", context, status=status)

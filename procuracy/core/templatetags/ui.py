@@ -40,6 +40,7 @@ ACT_LABELS = {
     "people.position_appointed": pgettext_lazy("act", "任职"),
     "people.position_ended": pgettext_lazy("act", "免职"),
     "people.absence_recorded": pgettext_lazy("act", "登记离岗"),
+    "people.absence_corrected": pgettext_lazy("act", "更正离岗说明"),
     "people.grade_recorded": pgettext_lazy("act", "确定检察官等级"),
     "people.rank_recorded": pgettext_lazy("act", "确定职级"),
     "people.quota_entered": pgettext_lazy("act", "进入员额"),

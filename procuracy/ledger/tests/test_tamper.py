@@ -13,7 +13,7 @@ from django.db import connection
 from procuracy.caseorgs.models import Membership
 from procuracy.core.models import Act
 from procuracy.ledger import checkpoints, keys
-from procuracy.ledger.canonical import dumps
+from procuracy.ledger.canonical import commitment, content, dumps
 from procuracy.ledger.log import push
 from procuracy.ledger.merkle import leaf_hash
 from procuracy.ledger.models import Checkpoint, Head, Node, node_key
@@ -229,7 +229,7 @@ def test_truncating_the_log_is_found_by_a_witness_checkpoint(signed, tmp_path):
     ],
 )
 def test_a_corrupted_database_is_reported_never_crashed_on(signed, damage):
-    sql(damage, [b"\xff\x00 not json"] if "note" not in damage else ["\x00garbage"])
+    sql(damage, [b"\xff\x00 not json"] if "note" not in damage else ["garbage\n"])
 
     code, lines = run_verify()
 
@@ -292,3 +292,24 @@ def test_changing_a_departments_business_lines_around_the_application_is_found(s
 
     assert report.first().seq == department.ledger_seq
     assert f"organisation.department {department.pk}" in report.first().detail
+
+
+def test_withholding_personal_content_by_an_act_verifies_and_the_old_entry_still_binds(signed):
+    absence = people.record_absence(
+        actor=signed.actor(signed.grace),
+        staff=signed.bob,
+        kind="sick",
+        starts_on=datetime.date(2025, 6, 2),
+        ends_on=datetime.date(2025, 6, 3),
+        note="住院治疗",
+    )
+    before = (absence.ledger_seq, bytes.fromhex(absence.ledger_salt), content(absence))
+
+    people.correct_absence_note(actor=signed.actor(signed.grace), absence=absence, note="")
+
+    assert verify().ok
+    seq, salt, old = before
+    (listed,) = json.loads(bytes(Act.objects.get(seq=seq).canonical))["rows"]
+    assert listed["hash"] == commitment(salt, old)  # whoever kept the old content can show it
+    assert absence.ledger_seq > seq
+    assert "住院治疗".encode() not in bytes(Act.objects.get(seq=absence.ledger_seq).canonical)
