@@ -15,13 +15,20 @@ inserted, reordered, bad signature, row differs.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
+import hashlib
 import json
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import Model
 
 from procuracy.core.models import Act, Ledgered
 from procuracy.ledger import keys
@@ -93,12 +100,12 @@ class Levels:
     """The rebuilt tree: levels[L][i] is the hash of the complete subtree (L, i)."""
 
     def __init__(self, leaves: list[bytes]):
+        sha256 = hashlib.sha256  # node_hash inlined: a call per node costs more than its hash
         self.levels = [leaves]
         while len(self.levels[-1]) > 1:
             below = self.levels[-1]
-            self.levels.append(
-                [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
-            )
+            pairs = range(0, len(below) - 1, 2)
+            self.levels.append([sha256(b"\x01" + below[i] + below[i + 1]).digest() for i in pairs])
 
     @property
     def size(self) -> int:
@@ -133,17 +140,72 @@ class Levels:
 # --- pass 1: the log ----------------------------------------------------------------------
 
 
-def _entries() -> Iterator[tuple[int | None, bytes | None]]:
-    rows = Act.objects.order_by("seq").values_list("seq", "canonical")
-    for seq, raw in rows.iterator(chunk_size=CHUNK):
-        yield seq, None if raw is None else bytes(raw)
+def _keyset(
+    model: type[Model], key: str, value: str, after: int, stop: int = 1 << 63
+) -> Iterator[list[tuple]]:
+    """(key, value) rows with after < key < stop, in key order, a chunk at a time: each chunk
+    one plain query from the last key seen. Reading starts at once and runs a few chunks
+    ahead in a helper thread, so that the database (another process, another core) sends
+    the next chunks while this one is hashed. Per row, the ORM's iterator and a server-side
+    cursor cost more than hashing the row; psycopg's binary protocol gives bytea as stored.
+    The query has no upper bound: with ORDER BY key LIMIT n alone the key's index is always
+    the plan, with or without statistics."""
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT {q(key)}, {q(value)} FROM {q(model._meta.db_table)} "
+        f"WHERE {q(key)} > %s ORDER BY {q(key)} LIMIT {CHUNK}"
+    )
+    connection.ensure_connection()
+    if connection.vendor != "postgresql":
+        return _chunks(connection.cursor(), sql, after, stop, {})
+    import psycopg  # the same connection (and transaction), used by one thread at a time
+
+    cursor = psycopg.Cursor(connection.connection)
+    return _ahead(_chunks(cursor, sql, after, stop, {"binary": True}))
 
 
-def _stored_level(level: int) -> Iterator[tuple[int, bytes]]:
+def _chunks(cursor, sql: str, after: int, stop: int, options: dict) -> Iterator[list[tuple]]:
+    with cursor:
+        while True:
+            cursor.execute(sql, [after], **options)
+            rows = cursor.fetchall()
+            if rows and rows[-1][0] >= stop:
+                rows = [row for row in rows if row[0] < stop]
+                if rows:
+                    yield rows
+                return
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+
+
+def _ahead(chunks: Iterator[list[tuple]], depth: int = 8) -> Iterator[list[tuple]]:
+    """The chunks, read up to `depth` ahead by one helper thread (so one at a time, in order),
+    starting now."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    coming = deque(pool.submit(next, chunks, None) for _ in range(depth))
+
+    def drain() -> Iterator[list[tuple]]:
+        try:
+            while (rows := coming.popleft().result()) is not None:
+                coming.append(pool.submit(next, chunks, None))
+                yield rows
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    return drain()
+
+
+def _entries() -> Iterator[list[tuple[int, bytes | None]]]:
+    return _keyset(Act, "seq", "canonical", -1)
+
+
+def _stored_level(level: int) -> Iterator[list[tuple[int, bytes]]]:
+    """The stored leaves (level 0) or subtrees of one level, (index, hash), in chunks."""
     low, high = level << LEVEL_SHIFT, (level + 1) << LEVEL_SHIFT
-    rows = Node.objects.filter(key__gte=low, key__lt=high).order_by("key")
-    for key, h in rows.values_list("key", "hash").iterator(chunk_size=CHUNK):
-        yield key - low, bytes(h)
+    for rows in _keyset(Node, "key", "hash", low - 1, high):
+        yield [(key - low, h) for key, h in rows] if low else rows
 
 
 def _claimed_seq(raw: bytes | None) -> int | None:
@@ -156,11 +218,71 @@ def _claimed_seq(raw: bytes | None) -> int | None:
 
 def _read_leaves(report: Report, size: int, progress: Progress) -> list[bytes]:
     """Hash every entry's bytes into its leaf, checking it against the stored leaf. Where an
-    entry is missing its stored leaf stands in, so the rest of the log can still be checked."""
-    stored = dict(_stored_level(0))
+    entry is missing its stored leaf stands in, so the rest of the log can still be checked.
+
+    The stored leaves are read alongside the entries, a chunk of each at a time; only when a
+    chunk is not as appended are they all read, to say what differs."""
     leaves: list[bytes] = []
-    expected = 0
-    for seq, raw in _entries():
+    alongside = _stored_level(0)
+    stored: dict[int, bytes] | None = None
+    for rows in _entries():
+        hashes = _hashed_run(rows, len(leaves), size)
+        if hashes is not None and stored is None:
+            beside = next(alongside, [])
+            # keys are unique and ordered: the same ends and as many rows are the same keys
+            ends = len(beside) == len(rows) and bool(beside)
+            ends = ends and (beside[0][0], beside[-1][0]) == (rows[0][0], rows[-1][0])
+            if ends and [h for _, h in beside] == hashes:
+                leaves += hashes
+                progress("log", len(leaves), size)
+                continue
+        if stored is None:
+            stored = _all_stored_leaves()
+        if hashes is not None and hashes == [stored.get(seq) for seq, _ in rows]:
+            leaves += hashes
+        else:
+            _check_leaves(report, rows, size, stored, leaves)
+        progress("log", len(leaves), size)
+    if len(leaves) < size:
+        stored = stored if stored is not None else _all_stored_leaves()
+        for seq in range(len(leaves), size):
+            report.add(seq, "deleted", "the entry's row is missing from the log")
+            leaves.append(stored.get(seq, EMPTY_ROOT))
+    progress("log", len(leaves), size)
+    return leaves
+
+
+def _hashed_run(rows: list[tuple[int, Any]], expected: int, size: int) -> list | None:
+    """The leaves of a chunk of entries numbered expected, expected + 1, … (the common case),
+    or None when the chunk is not such a run."""
+    first, last = rows[0][0], rows[-1][0]
+    if first != expected or last != first + len(rows) - 1 or last >= size:
+        return None
+    sha256 = hashlib.sha256  # leaf_hash inlined, as in Levels
+    try:
+        return [sha256(b"\x00" + raw).digest() for _, raw in rows]
+    except TypeError:  # a NULL entry: the careful path names it
+        return None
+
+
+def _all_stored_leaves() -> dict[int, bytes]:
+    stored: dict[int, bytes] = {}
+    for rows in _stored_level(0):
+        stored.update(rows)
+    return stored
+
+
+def _check_leaves(
+    report: Report,
+    rows: list[tuple[int, bytes | None]],
+    size: int,
+    stored: dict[int, bytes],
+    leaves: list[bytes],
+) -> None:
+    """Entry by entry, where a run of them is not as appended: say what differs."""
+    expected = len(leaves)
+    for seq, raw in rows:
+        raw = None if raw is None else bytes(raw)
         if seq is None or seq < expected:
             continue  # cannot happen with a unique, non-null seq; reported by count below
         if seq >= size:
@@ -187,37 +309,48 @@ def _read_leaves(report: Report, size: int, progress: Progress) -> list[bytes]:
                 report.add(seq, "edited", "its bytes no longer hash to the leaf appended")
         leaves.append(h)
         expected += 1
-        if expected % CHUNK == 0:
-            progress("log", expected, size)
-    while expected < size:
-        report.add(expected, "deleted", "the entry's row is missing from the log")
-        leaves.append(stored.get(expected, EMPTY_ROOT))
-        expected += 1
-    progress("log", expected, size)
-    return leaves
 
 
-def _check_stored_tree(report: Report, levels: Levels) -> None:
+def _check_stored_tree(report: Report, levels: Levels, stored: Iterator[list[tuple]]) -> None:
     """Every stored subtree above the leaves must be the rebuilt one, and no other may be
-    stored: proofs are read from them."""
-    level = 1
-    while True:
-        rebuilt = levels.levels[level] if level < len(levels.levels) else []
-        seen = 0
-        for index, h in _stored_level(level):
-            seen += 1
-            first_leaf = index << level
-            if index >= len(rebuilt):
-                report.add(first_leaf, "inserted", f"a stored subtree ({level}, {index}) too many")
-            elif h != rebuilt[index]:
-                report.add(first_leaf, "edited", f"the stored subtree ({level}, {index}) differs")
-        if seen < len(rebuilt):
+    stored: proofs are read from them. `stored` is every (key, hash) above level 0, in key
+    order, so level by level."""
+    seen: dict[int, int] = {}
+    for rows in stored:
+        begin = 0
+        while begin < len(rows):  # a chunk may end one level and begin the next
+            level = rows[begin][0] >> LEVEL_SHIFT
+            end = begin
+            while end < len(rows) and rows[end][0] >> LEVEL_SHIFT == level:
+                end += 1
+            _check_stored_run(report, levels, level, rows[begin:end], seen)
+            begin = end
+    for level in range(1, len(levels.levels)):
+        if seen.get(level, 0) < len(levels.levels[level]):
             report.add(
-                len(rebuilt) << level, "deleted", f"stored subtrees missing at level {level}"
+                len(levels.levels[level]) << level,
+                "deleted",
+                f"stored subtrees missing at level {level}",
             )
-        if not seen and level >= len(levels.levels):
-            return
-        level += 1
+
+
+def _check_stored_run(
+    report: Report, levels: Levels, level: int, rows: list[tuple], seen: dict[int, int]
+) -> None:
+    low = level << LEVEL_SHIFT
+    rebuilt = levels.levels[level] if level < len(levels.levels) else []
+    first, last = rows[0][0] - low, rows[-1][0] - low
+    done = seen.get(level, 0)
+    seen[level] = done + len(rows)
+    run = first == done and last == first + len(rows) - 1
+    if run and [bytes(h) for _, h in rows] == rebuilt[first : last + 1]:
+        return  # the common case: a run of subtrees, each as rebuilt
+    for key, h in rows:
+        index, first_leaf = key - low, (key - low) << level
+        if index >= len(rebuilt):
+            report.add(first_leaf, "inserted", f"a stored subtree ({level}, {index}) too many")
+        elif bytes(h) != rebuilt[index]:
+            report.add(first_leaf, "edited", f"the stored subtree ({level}, {index}) differs")
 
 
 def _open_checkpoint(
@@ -303,6 +436,7 @@ def check_log(
     size = head.size if head else 0
     count = Act.objects.count()
     leaves = _read_leaves(report, size, progress)
+    stored = _keyset(Node, "key", "hash", (1 << LEVEL_SHIFT) - 1)  # read while the tree is built
     levels = Levels(leaves)
     report.size = size
     report.root = levels.root(size)
@@ -312,7 +446,7 @@ def check_log(
         now = Head.objects.filter(pk=1).values_list("size", flat=True).first() or 0
         if count > now:
             report.add(size, "inserted", f"{count} entries stored for a log of {size}")
-    _check_stored_tree(report, levels)
+    _check_stored_tree(report, levels, stored)
     if head is not None and bytes(head.peaks) != levels.peaks():
         report.add(max(size - 1, 0), "edited", "the head's right edge is not the rebuilt tree's")
     verifiers = keys.verifiers()
@@ -452,6 +586,30 @@ def check_records(report: Report, progress: Progress = _quiet) -> None:
     report.records_seconds = time.monotonic() - started
 
 
+@contextlib.contextmanager
+def _one_state() -> Iterator[None]:
+    """Read one state of the database throughout: the head of one moment and the entries,
+    subtrees and rows of a later one (appends go on while we read) would not agree.
+    PostgreSQL: one REPEATABLE READ transaction, a single snapshot. SQLite: one deferred read
+    transaction, which under WAL is a snapshot too and blocks no writer. Inside a transaction
+    already (a test), that transaction is the state."""
+    if not connection.get_autocommit():
+        yield
+    elif connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")
+
+
 def verify(
     progress: Progress = _quiet,
     witness: str | None = None,
@@ -462,9 +620,10 @@ def verify(
     is a problem in the report."""
     report = Report()
     try:
-        check_log(report, progress, witness, witness_keys)
-        if records:
-            check_records(report, progress)
+        with _one_state():
+            check_log(report, progress, witness, witness_keys)
+            if records:
+                check_records(report, progress)
     except Exception as failure:  # a database too damaged to read is itself the finding
         report.add(-1, "unreadable", f"{type(failure).__name__}: {failure}")
     return report
