@@ -40,6 +40,7 @@ def orgs(
         qs.select_related("procuratorate", "department")
         .annotate(member_count=Count("memberships", filter=Q(memberships__valid_to__isnull=True)))
         .prefetch_related(Prefetch("memberships", queryset=members, to_attr="current_members"))
+        .order_by(*CaseHandlingOrg._meta.ordering)  # an aggregate drops Meta.ordering
     )
 
 

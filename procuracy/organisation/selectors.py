@@ -20,11 +20,15 @@ def procuratorates(actor: Actor):
 def tree(actor: Actor) -> list[Procuratorate]:
     """The visible procuratorates in tree order, each with its current staff counts."""
     current = Q(staff__left_on__isnull=True)
+    # Explicitly: a query with aggregates ignores Meta.ordering, and PostgreSQL then returns
+    # rows in whatever order they lie on disk (which rewrites, such as ledger stamps, change).
     return list(
-        procuratorates(actor).annotate(
+        procuratorates(actor)
+        .annotate(
             staff_count=Count("staff", filter=current),
             prosecutor_count=Count("staff", filter=current & Q(staff__category="prosecutor")),
         )
+        .order_by("path")
     )
 
 
