@@ -56,14 +56,14 @@ def _render_org(request, org, *, add_form=None, failed=None, status=200):
             member.end_form = EndMembershipForm(auto_id=f"end-{member.pk}-%s")
     if add_form is None and manage:
         add_form = AddMemberForm(org=org, actor=actor, members=members)
-    acts = list(acts_about(org))
+    acts = list(acts_about(org, visible=ledger.visibility_q(actor)))
     context = {
         "org": org,
         "facts": _facts(org, members),
         "members": members,
         "history": selectors.membership_history(org),
         "acts": acts,
-        "readable": ledger.readable_seqs(actor, acts),
+        "readable": {act.seq for act in acts},
         "add_form": add_form,
         "failed": failed,
     }

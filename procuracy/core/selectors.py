@@ -9,9 +9,15 @@ from procuracy.core.models import Act
 BODY_KEYS = {"people.staff": "staff", "caseorgs.casehandlingorg": "org"}
 
 
-def acts_about(subject, limit: int = 50):
+def acts_about(subject, limit: int = 50, visible: Q | None = None):
+    """The newest acts about `subject`; `visible` narrows them to those the reader may read
+    (ledger.selectors.visibility_q), so that a timeline never shows a personal or sealed act
+    to someone its entry is withheld from."""
     label = subject._meta.label_lower
     about = Q(subject_type=label, subject_id=subject.pk)
     if label in BODY_KEYS:
         about |= Q(**{f"body__{BODY_KEYS[label]}": subject.pk})
-    return Act.objects.filter(about).order_by("-occurred_at", "-id")[:limit]
+    acts = Act.objects.filter(about)
+    if visible is not None:
+        acts = acts.filter(visible)
+    return acts.order_by("-occurred_at", "-id")[:limit]

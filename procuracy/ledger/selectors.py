@@ -78,12 +78,6 @@ def entry_for(actor: Actor, seq: int) -> Act:
     return visible_acts(actor).get(seq=seq)
 
 
-def readable_seqs(actor: Actor, acts) -> set[int]:
-    """Which of `acts` (a record page's timeline) the actor may open in the ledger."""
-    ids = [act.pk for act in acts]
-    return set(Act.objects.filter(visibility_q(actor), pk__in=ids).values_list("seq", flat=True))
-
-
 # Filters ---------------------------------------------------------------------------------
 
 

@@ -111,13 +111,13 @@ def _render_staff(request, staff: Staff, absence_form=None, status=200):
     positions = [p for p in history["positions"] if p.holds_on(day)]
     if absence_form is None and allowed(actor, "people.manage", staff.procuratorate):
         absence_form = AbsenceForm()
-    acts = list(acts_about(staff))
+    acts = list(acts_about(staff, visible=ledger.visibility_q(actor)))
     context = {
         "staff": staff,
         "facts": _facts(staff, positions),
         "history": history,
         "acts": acts,
-        "readable": ledger.readable_seqs(actor, acts),
+        "readable": {act.seq for act in acts},
         "absence_form": absence_form,
     }
     return render(request, "people/staff_detail.html", context, status=status)
