@@ -58,6 +58,13 @@ class Ledgered(models.Model):
         abstract = True
 
 
+def ledgered_models() -> list[type[Ledgered]]:
+    """Every installed model whose rows point back at the ledger."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, Ledgered)]
+
+
 class Act(models.Model):
     """One consequential act, as the service that performed it described it, and its ledger
     entry: `seq` is its leaf index in the Merkle log and `canonical` the RFC 8785 bytes that

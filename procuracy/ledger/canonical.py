@@ -74,7 +74,8 @@ def content(row: models.Model, fields: list[models.Field] | None = None) -> dict
             value = f.to_python(value)
         values[f.attname] = jsonable(value)
     for m2m in row._meta.many_to_many:
-        values[m2m.attname] = sorted(getattr(row, m2m.name).values_list("pk", flat=True))
+        # .all(), not values_list(): it reads a prefetched relation without a query
+        values[m2m.attname] = sorted(related.pk for related in getattr(row, m2m.name).all())
     return {"model": row._meta.label_lower, "id": row.pk, "fields": values}
 
 

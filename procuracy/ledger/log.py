@@ -19,8 +19,9 @@ from django.db import models
 
 from procuracy.core.models import Act, Ledgered
 from procuracy.ledger.canonical import commitment, content, dumps, instant, jsonable
-from procuracy.ledger.merkle import leaf_hash, node_hash
+from procuracy.ledger.merkle import leaf_hash
 from procuracy.ledger.models import Head, Node, node_key
+from procuracy.ledger.tree import push
 
 HASH = 32
 POINTERS = ["ledger_seq", "ledger_salt", "ledger_hash"]
@@ -28,19 +29,6 @@ POINTERS = ["ledger_seq", "ledger_salt", "ledger_hash"]
 
 def split_peaks(blob: bytes) -> list[bytes]:
     return [blob[i : i + HASH] for i in range(0, len(blob), HASH)]
-
-
-def push(size: int, peaks: list[bytes], leaf: bytes) -> list[tuple[int, int, bytes]]:
-    """Append leaf number `size` to a tree whose right edge is `peaks` (largest first; changed
-    in place). Returns the complete subtrees to store: the leaf and each one it completes."""
-    nodes = [(0, size, leaf)]
-    level, index, h = 0, size, leaf
-    while index & 1:
-        h = node_hash(peaks.pop(), h)
-        level, index = level + 1, index >> 1
-        nodes.append((level, index, h))
-    peaks.append(h)
-    return nodes
 
 
 def entry_of(act: Act, rows: list[dict]) -> dict:

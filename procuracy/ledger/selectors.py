@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procuracy.core import scope
 from procuracy.core.actors import Actor
-from procuracy.core.models import Act, Ledgered, Visibility
+from procuracy.core.models import Act, Visibility, ledgered_models
 from procuracy.core.selectors import BODY_KEYS
 from procuracy.ledger import checkpoints, keys, merkle, store
 from procuracy.ledger.checkpoint import Checkpoint as Body
@@ -83,8 +82,7 @@ def entry_for(actor: Actor, seq: int) -> Act:
 
 def subject_types() -> list[tuple[str, str]]:
     """The kinds of record an act writes (every ledgered model), with their names."""
-    models = [m for m in apps.get_models() if issubclass(m, Ledgered)]
-    return [(m._meta.label_lower, str(m._meta.verbose_name)) for m in models]
+    return [(m._meta.label_lower, str(m._meta.verbose_name)) for m in ledgered_models()]
 
 
 def day_start(day: datetime.date) -> datetime.datetime:

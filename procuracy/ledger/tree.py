@@ -17,30 +17,45 @@ Get = Callable[[int, int], bytes]
 Node = tuple[int, int, bytes]
 
 
-def appended(size: int, leaf: bytes, get: Get) -> list[Node]:
-    """The subtrees to store when leaf number `size` (0-based) with hash `leaf` is appended:
-    the leaf itself and each subtree it completes, lowest first."""
+def parts(begin: int, end: int) -> list[tuple[int, int]]:
+    """The complete subtrees, largest first, that leaves [begin, end) are made of, for a range
+    the RFC 6962 recursion produces (begin aligned to the power of two that spans it); from 0,
+    the binary digits of `end`: a tree's right edge."""
+    out = []
+    while begin < end:
+        level = (end - begin).bit_length() - 1
+        out.append((level, begin >> level))
+        begin += 1 << level
+    return out
+
+
+def push(size: int, peaks: list[bytes], leaf: bytes) -> list[Node]:
+    """Append leaf number `size` to a tree whose right edge is `peaks` (largest first; changed
+    in place). Returns the complete subtrees to store: the leaf and each one it completes."""
     nodes = [(0, size, leaf)]
     level, index, h = 0, size, leaf
     while index & 1:
-        h = node_hash(get(level, index - 1), h)
+        h = node_hash(peaks.pop(), h)
         level, index = level + 1, index >> 1
         nodes.append((level, index, h))
+    peaks.append(h)
     return nodes
+
+
+def appended(size: int, leaf: bytes, get: Get) -> list[Node]:
+    """The subtrees to store when leaf number `size` (0-based) with hash `leaf` is appended,
+    lowest first, reading the right edge from the store."""
+    return push(size, [get(level, index) for level, index in parts(0, size)], leaf)
 
 
 def _range(begin: int, end: int, get: Get) -> bytes:
     """The root over leaves [begin, end), for a range the RFC 6962 recursion produces (begin
     is aligned to the power of two that spans it): its complete subtrees, largest first,
     folded from the right."""
-    parts = []
-    while begin < end:
-        level = (end - begin).bit_length() - 1
-        parts.append(get(level, begin >> level))
-        begin += 1 << level
-    h = parts.pop()
-    while parts:
-        h = node_hash(parts.pop(), h)
+    hashes = [get(level, index) for level, index in parts(begin, end)]
+    h = hashes.pop()
+    while hashes:
+        h = node_hash(hashes.pop(), h)
     return h
 
 

@@ -26,12 +26,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Model
 
-from procuracy.core.models import Act, Ledgered
-from procuracy.ledger import keys
+from procuracy.core.models import Act, ledgered_models
+from procuracy.ledger import keys, tree
 from procuracy.ledger.canonical import commitment, content, content_fields, instant, jsonable
 from procuracy.ledger.checkpoint import Checkpoint as Body
 from procuracy.ledger.checkpoint import CheckpointError
@@ -39,12 +38,10 @@ from procuracy.ledger.merkle import (
     EMPTY_ROOT,
     ProofError,
     leaf_hash,
-    node_hash,
     verify_consistency,
 )
 from procuracy.ledger.models import LEVEL_SHIFT, Checkpoint, Head, Node
 from procuracy.ledger.note import NoteError, Verifier, open_note
-from procuracy.ledger.tree import consistency_proof
 
 CHUNK = 10_000
 MOST_PROBLEMS = 100  # past this a log is plainly broken; the first ones say where
@@ -116,25 +113,10 @@ class Levels:
 
     def root(self, size: int) -> bytes:
         """RFC 6962 root of the first `size` leaves, from the complete subtrees."""
-        if size == 0:
-            return EMPTY_ROOT
-        parts, begin = [], 0
-        while begin < size:
-            level = (size - begin).bit_length() - 1
-            parts.append(self.levels[level][begin >> level])
-            begin += 1 << level
-        h = parts.pop()
-        while parts:
-            h = node_hash(parts.pop(), h)
-        return h
+        return tree.root(size, self.get)
 
     def peaks(self) -> bytes:
-        size, begin, out = self.size, 0, []
-        while begin < size:
-            level = (size - begin).bit_length() - 1
-            out.append(self.levels[level][begin >> level])
-            begin += 1 << level
-        return b"".join(out)
+        return b"".join(self.get(level, index) for level, index in tree.parts(0, self.size))
 
 
 # --- pass 1: the log ----------------------------------------------------------------------
@@ -417,8 +399,8 @@ def _check_checkpoints(report: Report, levels: Levels, verifiers: list[Verifier]
             try:
                 if before.size > body.size:
                     raise ProofError(f"the log shrank from {before.size} to {body.size}")
-                proof = consistency_proof(before.size, body.size, levels.get) if before.size else []
                 if before.size:
+                    proof = tree.consistency_proof(before.size, body.size, levels.get)
                     verify_consistency(before.size, body.size, before.root, body.root, proof)
             except ProofError as failure:
                 report.add(-1, "inconsistent", f"{before_name} → {name}: {failure}")
@@ -537,15 +519,13 @@ def _check_acts(report: Report, size: int, progress: Progress) -> Written:
     return written
 
 
-def ledgered_models() -> list[type[Ledgered]]:
-    return [m for m in apps.get_models() if issubclass(m, Ledgered)]
-
-
 def _check_rows(report: Report, written: Written, size: int, progress: Progress) -> None:
     for model in ledgered_models():
         label = model._meta.label_lower
         fields = content_fields(model)
-        for row in model._base_manager.order_by("pk").iterator(chunk_size=CHUNK):
+        rows = model._base_manager.order_by("pk")
+        rows = rows.prefetch_related(*(m.name for m in model._meta.many_to_many))
+        for row in rows.iterator(chunk_size=CHUNK):
             report.rows += 1
             key = (label, row.pk)
             last = written.pop(key, None)

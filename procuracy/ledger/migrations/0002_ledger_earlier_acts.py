@@ -11,7 +11,7 @@ BATCH = 2000
 
 
 def ledger_earlier_acts(apps, schema_editor):
-    from procuracy.ledger.log import push
+    from procuracy.ledger.tree import push
     from procuracy.ledger.models import node_key
 
     Act = apps.get_model("core", "Act")

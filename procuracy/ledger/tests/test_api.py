@@ -1,29 +1,11 @@
 """The ledger's API: entries (as visible as their records), checkpoints, and RFC 9162
 inclusion and consistency proofs that verify against the roots they name."""
 
-import datetime
-
 from procuracy.core.models import Act
-from procuracy.ledger import checkpoints, keys, merkle, store
-from procuracy.people import services as people
+from procuracy.ledger import checkpoints, merkle, store
+from procuracy.ledger.tests.support import absence_of_bob, sign
 
 API = "/api/v1/ledger"
-
-
-def sign():
-    keys.keygen()
-    return checkpoints.make()
-
-
-def absence_of_bob(world) -> Act:
-    people.record_absence(
-        actor=world.actor(world.grace),
-        staff=world.bob,
-        kind="leave",
-        starts_on=datetime.date(2024, 5, 6),
-        ends_on=datetime.date(2024, 5, 10),
-    )
-    return Act.objects.get(kind="people.absence_recorded")
 
 
 def seqs(answer) -> list[int]:

@@ -14,9 +14,9 @@ from procuracy.caseorgs.models import Membership
 from procuracy.core.models import Act
 from procuracy.ledger import checkpoints, keys
 from procuracy.ledger.canonical import commitment, content, dumps
-from procuracy.ledger.log import push
 from procuracy.ledger.merkle import leaf_hash
 from procuracy.ledger.models import Checkpoint, Head, Node, node_key
+from procuracy.ledger.tree import push
 from procuracy.ledger.verify import verify
 from procuracy.people import services as people
 
@@ -61,6 +61,18 @@ def rebuild_tree() -> list[bytes]:
 def rewrite_entry_and_tree(seq: int, raw: bytes) -> None:
     sql("UPDATE core_act SET canonical = %s WHERE seq = %s", [raw, seq])
     Head.objects.update(peaks=b"".join(rebuild_tree()))
+
+
+def sick_leave_of_bob(world):
+    """An absence whose note is personal content: a reason for leave."""
+    return people.record_absence(
+        actor=world.actor(world.grace),
+        staff=world.bob,
+        kind="sick",
+        starts_on=datetime.date(2025, 6, 2),
+        ends_on=datetime.date(2025, 6, 3),
+        note="住院治疗",
+    )
 
 
 def act(kind: str) -> Act:
@@ -238,14 +250,7 @@ def test_a_corrupted_database_is_reported_never_crashed_on(signed, damage):
 
 
 def test_the_salted_hash_keeps_personal_content_out_of_the_entry(signed):
-    absence = people.record_absence(
-        actor=signed.actor(signed.grace),
-        staff=signed.bob,
-        kind="sick",
-        starts_on=datetime.date(2025, 6, 2),
-        ends_on=datetime.date(2025, 6, 3),
-        note="住院治疗",
-    )
+    absence = sick_leave_of_bob(signed)
     raw = bytes(Act.objects.get(seq=absence.ledger_seq).canonical)
 
     assert "住院治疗".encode() not in raw
@@ -295,14 +300,7 @@ def test_changing_a_departments_business_lines_around_the_application_is_found(s
 
 
 def test_withholding_personal_content_by_an_act_verifies_and_the_old_entry_still_binds(signed):
-    absence = people.record_absence(
-        actor=signed.actor(signed.grace),
-        staff=signed.bob,
-        kind="sick",
-        starts_on=datetime.date(2025, 6, 2),
-        ends_on=datetime.date(2025, 6, 3),
-        note="住院治疗",
-    )
+    absence = sick_leave_of_bob(signed)
     before = (absence.ledger_seq, bytes.fromhex(absence.ledger_salt), content(absence))
 
     people.correct_absence_note(actor=signed.actor(signed.grace), absence=absence, note="")

@@ -1,17 +1,16 @@
 """The ledger's pages: the list and its filters, an entry with its checked inclusion proof,
 the proof bundle, and the quiet "账本 #N" links on record pages and in their timelines."""
 
-import datetime
 import re
 
 from django.urls import reverse
 
 from conftest import PASSWORD
 from procuracy.core.models import Act
-from procuracy.ledger import checkpoints, keys
+from procuracy.ledger import keys
 from procuracy.ledger.bundle import Bundle
 from procuracy.ledger.merkle import leaf_hash
-from procuracy.people import services as people
+from procuracy.ledger.tests.support import absence_of_bob, sign
 
 LIST = reverse("ledger:list")
 
@@ -22,22 +21,6 @@ def entry(seq: int) -> str:
 
 def bundle(seq: int) -> str:
     return reverse("ledger:bundle", args=[seq])
-
-
-def sign():
-    keys.keygen()
-    return checkpoints.make()
-
-
-def absence_of_bob(world) -> Act:
-    people.record_absence(
-        actor=world.actor(world.grace),
-        staff=world.bob,
-        kind="leave",
-        starts_on=datetime.date(2024, 5, 6),
-        ends_on=datetime.date(2024, 5, 10),
-    )
-    return Act.objects.get(kind="people.absence_recorded")
 
 
 def listed(html: str) -> list[int]:
