@@ -38,6 +38,16 @@ def _ledger_keys(settings, tmp_path):
     settings.PROCURACY_LEDGER_VERIFIER_FILE = tmp_path / "ledger-verifiers.txt"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_power_lists():
+    """Each test's database is rolled back, so the lists compiled for the last one are gone."""
+    from procuracy.powers import engine
+
+    engine.forget()
+    yield
+    engine.forget()
+
+
 @dataclass
 class World:
     province: object

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "procuracy.figures",
     "procuracy.demo",
     "procuracy.ledger",
+    "procuracy.powers",
 ]
 
 MIDDLEWARE = [

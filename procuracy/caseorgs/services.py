@@ -9,13 +9,21 @@ import datetime
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from procuracy.caseorgs.models import CaseHandlingOrg, Membership, OrgKind, Role, TeamKind
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
+from procuracy.core.permissions import role_rule
 from procuracy.core.spine import record, service
 from procuracy.organisation.models import Department
 from procuracy.people.models import Category, QuotaRecord, Staff
+
+MANAGE = role_rule(
+    "caseorgs.manage",
+    gettext_lazy("组建和调整办案组织"),
+    {"chief", "acting_chief", "deputy_chief"},
+)
 
 ROLE_CATEGORY = {
     Role.SOLE: Category.PROSECUTOR,
@@ -95,7 +103,7 @@ def _members_body(memberships: Iterable[Membership]) -> list[dict]:
     return [{"staff": m.staff_id, "role": m.role} for m in memberships]
 
 
-@service("caseorgs.manage", where=lambda kw: kw["department"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["department"].procuratorate)
 def form_sole_org(
     *,
     actor: Actor,
@@ -145,7 +153,7 @@ def form_sole_org(
     return org
 
 
-@service("caseorgs.manage", where=lambda kw: kw["department"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["department"].procuratorate)
 def form_team(
     *,
     actor: Actor,
@@ -209,7 +217,7 @@ def _check_open(org: CaseHandlingOrg, day: datetime.date) -> None:
         raise RuleViolation(_("该办案组织在 %(day)s 不存在或已撤销。") % {"day": day})
 
 
-@service("caseorgs.manage", where=lambda kw: kw["org"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["org"].procuratorate)
 def add_member(
     *,
     actor: Actor,
@@ -236,7 +244,7 @@ def add_member(
     return membership
 
 
-@service("caseorgs.manage", where=lambda kw: kw["membership"].org.procuratorate)
+@service(MANAGE, where=lambda kw: kw["membership"].org.procuratorate)
 def end_membership(
     *,
     actor: Actor,
@@ -270,7 +278,7 @@ def end_membership(
     return membership
 
 
-@service("caseorgs.manage", where=lambda kw: kw["org"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["org"].procuratorate)
 def change_lead(
     *,
     actor: Actor,
@@ -317,7 +325,7 @@ def change_lead(
     return new
 
 
-@service("caseorgs.manage", where=lambda kw: kw["org"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["org"].procuratorate)
 def dissolve_org(
     *,
     actor: Actor,

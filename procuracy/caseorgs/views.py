@@ -13,10 +13,10 @@ from procuracy.caseorgs import selectors, services
 from procuracy.caseorgs.forms import AddMemberForm, EndMembershipForm
 from procuracy.caseorgs.models import CaseHandlingOrg, Membership, Role
 from procuracy.core.actors import actor_of
-from procuracy.core.permissions import allowed
 from procuracy.core.selectors import acts_about
 from procuracy.core.views import Fact, perform, refused_status
 from procuracy.ledger import selectors as ledger
+from procuracy.powers.engine import may
 
 # The roles that leave by another act (dissolving the organisation, changing the lead).
 STAYING_ROLES = (Role.SOLE, Role.LEAD)
@@ -47,7 +47,7 @@ def _render_org(request, org, *, add_form=None, failed=None, status=200):
     """The page; `failed` is a bound EndMembershipForm that was refused, shown on its row."""
     actor = actor_of(request)
     members = list(selectors.current_members(org))
-    manage = allowed(actor, "caseorgs.manage", org.procuratorate)
+    manage = may(actor, services.MANAGE, org.procuratorate)
     for member in members:
         member.can_end = manage and member.role not in STAYING_ROLES
         if failed is not None and failed.membership_id == member.pk:

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 class ActDenied(Exception):
     """The actor holds no power for this act. `reason` is a sentence a person can read."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, decision=None):
         super().__init__(reason)
         self.reason = reason
+        self.decision = decision  # the power list's answer, with the path upward, if any
 
 
 class RuleViolation(ValidationError):

@@ -1,101 +1,64 @@
-"""The permissions that administrative acts declare, answered in one place.
+"""Role rules: the permissions of acts that are not case matters, declared beside their service
+functions (`MANAGE = role_rule(...)` at the top of an app's services.py).
 
-Case matters (decide, review, sign) are answered by the power list in a later issue; the acts
-of this foundation — setting up procuratorates, staff and case-handling organisations — belong
-to named positions, held at the procuratorate concerned or (where `reach` is "below") above it.
+Case matters (decide, review, handle, sign) are answered by the power list; both kinds are
+answered in one place, `procuracy.powers.engine.authorize`. A role rule names the positions
+that may perform the act, held at the procuratorate concerned or (where `reach` is "below")
+above it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.functional import Promise
 
 from procuracy.core.actors import Actor
-from procuracy.core.errors import ActDenied
 
 OWN = "own"
 BELOW = "below"
 
 
 @dataclass(frozen=True)
-class Permission:
+class RoleRule:
     name: str
-    label: object
+    label: str | Promise
     holders: frozenset[str]
     reach: str
     admin: bool
 
 
-def _p(name, label, holders, reach, admin):
-    return Permission(name, label, frozenset(holders), reach, admin)
+ROLE_RULES: dict[str, RoleRule] = {}
 
 
-PERMISSIONS = {
-    p.name: p
-    for p in [
-        _p(
-            "organisation.manage",
-            gettext_lazy("设置检察院和内设机构"),
-            {"chief", "acting_chief", "personnel"},
-            BELOW,
-            admin=True,
-        ),
-        _p(
-            "people.manage",
-            gettext_lazy("管理人员、职务、等级和员额"),
-            {"chief", "acting_chief", "personnel"},
-            BELOW,
-            admin=True,
-        ),
-        _p(
-            "people.accounts",
-            gettext_lazy("开设和停用登录账号"),
-            {"personnel"},
-            BELOW,
-            admin=True,
-        ),
-        _p(
-            "caseorgs.manage",
-            gettext_lazy("组建和调整办案组织"),
-            {"chief", "acting_chief", "deputy_chief"},
-            OWN,
-            admin=False,
-        ),
-    ]
-}
+def role_rule(
+    name: str,
+    label: str | Promise,
+    holders: Iterable[str],
+    reach: str = OWN,
+    *,
+    admin: bool = False,
+) -> str:
+    """Declare the rule an act needs; returns its name, which `@service` takes."""
+    rule = RoleRule(name, label, frozenset(holders), reach, admin)
+    if ROLE_RULES.get(name, rule) != rule:
+        raise ValueError(f"role rule {name!r} declared twice, differently")
+    ROLE_RULES[name] = rule
+    return name
 
 
-def _position_label(kind: str) -> str:
-    from procuracy.people.models import PositionKind
-
-    return str(PositionKind(kind).label)
-
-
-def allowed(actor: Actor, name: str, procuratorate) -> bool:
-    permission = PERMISSIONS[name]
-    if actor.is_system or (actor.is_admin and permission.admin):
+def holds(actor: Actor, rule: RoleRule, procuratorate) -> bool:
+    """Whether the actor holds one of the rule's positions where the act happens."""
+    if actor.is_system or (actor.is_admin and rule.admin):
         return True
     if procuratorate is None:
         return False
     for held in actor.positions:
-        if held.kind not in permission.holders:
+        if held.kind not in rule.holders:
             continue
         if held.procuratorate_id == procuratorate.pk:
             return True
-        if permission.reach == BELOW and procuratorate.path.startswith(held.procuratorate_path):
+        if rule.reach == BELOW and procuratorate.path.startswith(held.procuratorate_path):
             return True
     return False
-
-
-def require(actor: Actor, name: str, procuratorate) -> None:
-    if allowed(actor, name, procuratorate):
-        return
-    permission = PERMISSIONS[name]
-    holders = "、".join(sorted(_position_label(k) for k in permission.holders))
-    where = _("本院或上级院") if permission.reach == BELOW else _("本院")
-    raise ActDenied(
-        _("“%(act)s”须由%(where)s的%(holders)s办理,您没有该职务。")
-        % {"act": permission.label, "where": where, "holders": holders}
-    )

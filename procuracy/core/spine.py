@@ -1,6 +1,6 @@
 """The spine every consequential act runs along, in one transaction:
-(1) ask whether this actor may do this here, (2) write the records, (3) record the act and
-append it to the ledger.
+(1) ask the power list (`procuracy.powers.engine.authorize`) whether this actor may do this
+here, (2) write the records, (3) record the act and append it to the ledger.
 
 A service function is declared with `@service(permission, where=...)`; it must call `record()`
 at least once. `record()` appends the act to the Merkle log in the same transaction and stamps
@@ -19,9 +19,10 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils import timezone
 
-from procuracy.core import permissions
 from procuracy.core.actors import Actor
+from procuracy.core.errors import ActDenied
 from procuracy.core.models import Act, Ledgered, Visibility
+from procuracy.core.permissions import ROLE_RULES
 from procuracy.ledger.log import Appender
 
 SERVICES: list[Callable] = []
@@ -70,19 +71,30 @@ class _Unit:
             self.appender.flush()
 
 
-def service(permission: str, *, where: Callable[[dict], object]):
+def service(
+    permission: str,
+    *,
+    where: Callable[[dict], object],
+    context: Callable[[dict], object] | None = None,
+    power: str = "decide",
+):
     """Declare a service function: the permission it needs and where (which procuratorate).
 
-    `where` receives the keyword arguments and returns the procuratorate the act concerns.
+    `permission` is a role rule's name (declared with `role_rule` beside the function) or,
+    with `context`, a power-list matter: `context` receives the keyword arguments and returns
+    the engine's Context (the case's facts), and the act needs `power` over the matter.
+    `where` receives the keyword arguments and returns the procuratorate the act concerns (or
+    a tuple of them, all of which must allow it). A refused attempt is recorded, in its own
+    transaction, before the refusal is raised: who tried what, when, and the reason.
     """
-    if permission not in permissions.PERMISSIONS:
-        raise ValueError(f"unknown permission {permission!r}")
+    if context is None and permission not in ROLE_RULES:
+        raise ValueError(f"unknown role rule {permission!r}")
 
     def decorate(fn):
         @functools.wraps(fn)
         def act(*, actor: Actor, **kwargs):
+            _authorize(actor, permission, power, where(kwargs), context and context(kwargs))
             with transaction.atomic(savepoint=_unit.get() is None):
-                permissions.require(actor, permission, where(kwargs))
                 token = _recorded.set([])
                 try:
                     result = fn(actor=actor, **kwargs)
@@ -97,6 +109,46 @@ def service(permission: str, *, where: Callable[[dict], object]):
         return act
 
     return decorate
+
+
+def _authorize(actor: Actor, permission: str, power: str, places, ctx) -> None:
+    from procuracy.powers.engine import Context, authorize
+
+    for place in places if isinstance(places, tuple) else (places,):
+        decision = authorize(actor, permission, ctx or Context(procuratorate=place), power)
+        if not decision.allowed:
+            _note_refusal(actor, decision, place)
+            raise ActDenied(decision.sentence, decision=decision)
+
+
+def _note_refusal(actor: Actor, decision, procuratorate) -> None:
+    """The refused attempt, ledgered. It is its own transaction when the act is the outermost
+    one (a page, an API call, a command), so it stays when the refusal is raised."""
+    from procuracy.powers.models import Refusal
+
+    with transaction.atomic(savepoint=_unit.get() is None):
+        token = _recorded.set([])
+        try:
+            now = timezone.now()
+            refusal = Refusal.objects.create(
+                actor=actor.staff,
+                actor_label=actor.label,
+                act=decision.act,
+                act_label=str(decision.act_label),
+                procuratorate=procuratorate,
+                reason=decision.sentence,
+                attempted_at=now,
+            )
+            record(
+                actor=actor,
+                kind="powers.refused",
+                subject=refusal,
+                procuratorate=procuratorate,
+                body={"act": decision.act, "power": decision.power, "reason": decision.sentence},
+                occurred_at=now,
+            )
+        finally:
+            _recorded.reset(token)
 
 
 def record(

@@ -6,10 +6,12 @@ import datetime
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
 from procuracy.core.models import Visibility
+from procuracy.core.permissions import BELOW, role_rule
 from procuracy.core.spine import record, service
 from procuracy.organisation.models import (
     BusinessLine,
@@ -17,6 +19,14 @@ from procuracy.organisation.models import (
     DepartmentKind,
     Level,
     Procuratorate,
+)
+
+MANAGE = role_rule(
+    "organisation.manage",
+    gettext_lazy("设置检察院和内设机构"),
+    {"chief", "acting_chief", "personnel"},
+    BELOW,
+    admin=True,
 )
 
 # Which level a procuratorate's parent must have.
@@ -41,7 +51,7 @@ def _check_parent(level: str, parent: Procuratorate | None) -> None:
         )
 
 
-@service("organisation.manage", where=lambda kw: kw.get("parent"))
+@service(MANAGE, where=lambda kw: kw.get("parent"))
 def create_procuratorate(
     *,
     actor: Actor,
@@ -90,7 +100,7 @@ def _check_lines(procuratorate: Procuratorate, kind: str, lines: list[BusinessLi
         raise RuleViolation(_("非业务机构不对应业务条线。"), "business_lines")
 
 
-@service("organisation.manage", where=lambda kw: kw["procuratorate"])
+@service(MANAGE, where=lambda kw: kw["procuratorate"])
 def open_department(
     *,
     actor: Actor,
@@ -128,7 +138,7 @@ def open_department(
     return department
 
 
-@service("organisation.manage", where=lambda kw: kw["department"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["department"].procuratorate)
 def close_department(
     *,
     actor: Actor,

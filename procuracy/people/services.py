@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
 from procuracy.core.models import Visibility
-from procuracy.core.permissions import require
+from procuracy.core.permissions import BELOW, role_rule
 from procuracy.core.spine import record, service
 from procuracy.organisation.models import Department, Procuratorate
 from procuracy.people.models import (
@@ -30,6 +31,17 @@ from procuracy.people.models import (
     QuotaRecord,
     RankRecord,
     Staff,
+)
+
+MANAGE = role_rule(
+    "people.manage",
+    gettext_lazy("管理人员、职务、等级和员额"),
+    {"chief", "acting_chief", "personnel"},
+    BELOW,
+    admin=True,
+)
+ACCOUNTS = role_rule(
+    "people.accounts", gettext_lazy("开设和停用登录账号"), {"personnel"}, BELOW, admin=True
 )
 
 
@@ -57,7 +69,7 @@ def _body(staff: Staff, **extra) -> dict:
     return {"staff": staff.pk, **extra}
 
 
-@service("people.manage", where=lambda kw: kw["procuratorate"])
+@service(MANAGE, where=lambda kw: kw["procuratorate"])
 def register_staff(
     *,
     actor: Actor,
@@ -140,7 +152,8 @@ def _leave_procuratorate(staff: Staff, day: datetime.date, reason: str) -> tuple
     return body, [*positions, *released, *quota]
 
 
-@service("people.manage", where=lambda kw: kw["staff"].procuratorate)
+# A transfer needs the power at both ends.
+@service(MANAGE, where=lambda kw: (kw["staff"].procuratorate, kw["procuratorate"]))
 def transfer_staff(
     *,
     actor: Actor,
@@ -150,7 +163,6 @@ def transfer_staff(
     on: datetime.date,
     occurred_at: datetime.datetime | None = None,
 ) -> Staff:
-    require(actor, "people.manage", procuratorate)
     _check_employed(staff, on)
     _check_department(procuratorate, department, on)
     current = staff.postings.filter(valid_to__isnull=True).first()
@@ -187,7 +199,7 @@ def transfer_staff(
     return staff
 
 
-@service("people.manage", where=lambda kw: kw["staff"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["staff"].procuratorate)
 def staff_leaves(
     *,
     actor: Actor,
@@ -237,7 +249,7 @@ def _check_position(staff: Staff, kind: str, department: Department | None, day)
         raise RuleViolation(_("此人已担任该职务。"), "kind")
 
 
-@service("people.manage", where=lambda kw: kw["staff"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["staff"].procuratorate)
 def appoint(
     *,
     actor: Actor,
@@ -273,7 +285,7 @@ def appoint(
     return position
 
 
-@service("people.manage", where=lambda kw: kw["position"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["position"].procuratorate)
 def end_position(
     *,
     actor: Actor,
@@ -298,7 +310,7 @@ def end_position(
     return position
 
 
-@service("people.manage", where=lambda kw: kw["staff"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["staff"].procuratorate)
 def record_absence(
     *,
     actor: Actor,
@@ -330,7 +342,7 @@ def record_absence(
     return absence
 
 
-@service("people.manage", where=lambda kw: kw["absence"].staff.procuratorate)
+@service(MANAGE, where=lambda kw: kw["absence"].staff.procuratorate)
 def correct_absence_note(
     *,
     actor: Actor,
@@ -357,7 +369,7 @@ def correct_absence_note(
     return absence
 
 
-@service("people.manage", where=lambda kw: kw["staff"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["staff"].procuratorate)
 def record_grade(
     *,
     actor: Actor,
@@ -392,7 +404,7 @@ def record_grade(
     return row
 
 
-@service("people.manage", where=lambda kw: kw["staff"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["staff"].procuratorate)
 def record_rank(
     *,
     actor: Actor,
@@ -419,7 +431,7 @@ def record_rank(
     return row
 
 
-@service("people.manage", where=lambda kw: kw["staff"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["staff"].procuratorate)
 def enter_quota(
     *,
     actor: Actor,
@@ -444,7 +456,7 @@ def enter_quota(
     return row
 
 
-@service("people.manage", where=lambda kw: kw["staff"].procuratorate)
+@service(MANAGE, where=lambda kw: kw["staff"].procuratorate)
 def exit_quota(
     *,
     actor: Actor,
@@ -485,7 +497,7 @@ def exit_quota(
     return row
 
 
-@service("people.accounts", where=lambda kw: kw["staff"].procuratorate)
+@service(ACCOUNTS, where=lambda kw: kw["staff"].procuratorate)
 def open_account(
     *,
     actor: Actor,

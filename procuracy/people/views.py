@@ -20,13 +20,13 @@ from django.views.decorators.http import require_POST
 from procuracy.core import cache
 from procuracy.core.actors import actor_of
 from procuracy.core.models import today
-from procuracy.core.permissions import allowed
 from procuracy.core.selectors import acts_about
 from procuracy.core.views import Fact, perform, refused_status
 from procuracy.ledger import selectors as ledger
 from procuracy.people import selectors, services
 from procuracy.people.forms import AbsenceForm, StaffFilterForm
 from procuracy.people.models import Category, Grade, Rank, Staff
+from procuracy.powers.engine import may
 
 PAGE_SIZE = 50
 
@@ -109,7 +109,7 @@ def _render_staff(request, staff: Staff, absence_form=None, status=200):
     history = selectors.staff_history(staff)
     day = today()
     positions = [p for p in history["positions"] if p.holds_on(day)]
-    if absence_form is None and allowed(actor, "people.manage", staff.procuratorate):
+    if absence_form is None and may(actor, services.MANAGE, staff.procuratorate):
         absence_form = AbsenceForm()
     acts = list(acts_about(staff, visible=ledger.visibility_q(actor)))
     context = {

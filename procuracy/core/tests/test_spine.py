@@ -3,7 +3,7 @@ import pytest
 from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied
 from procuracy.core.models import Act
-from procuracy.core.permissions import PERMISSIONS
+from procuracy.core.permissions import ROLE_RULES
 from procuracy.core.spine import SERVICES
 from procuracy.people import services as people
 from procuracy.people.models import Absence
@@ -15,7 +15,7 @@ def test_every_service_declares_a_known_permission():
 
     assert len(SERVICES) >= 15
     for fn in SERVICES:
-        assert fn.permission in PERMISSIONS, fn.__qualname__
+        assert fn.permission in ROLE_RULES, fn.__qualname__
 
 
 def test_an_act_leaves_its_record_with_actor_and_times(world):
@@ -34,7 +34,9 @@ def test_an_act_leaves_its_record_with_actor_and_times(world):
     assert chief.staff == world.chief
 
 
-def test_a_denied_act_writes_nothing_and_says_who_may(world):
+def test_a_denied_act_writes_only_the_refusal_and_says_who_may(world):
+    from procuracy.powers.models import Refusal
+
     before = Act.objects.count()
     with pytest.raises(ActDenied) as denied:
         people.record_absence(
@@ -45,8 +47,14 @@ def test_a_denied_act_writes_nothing_and_says_who_may(world):
             ends_on=world.bob.joined_on,
         )
     assert "政治部" in denied.value.reason
-    assert Act.objects.count() == before
     assert not world.bob.absences.exists()
+    # Who tried what, when: one act, the refusal, ledgered.
+    assert list(Act.objects.filter(seq__gte=before).values_list("kind", flat=True)) == [
+        "powers.refused"
+    ]
+    refusal = Refusal.objects.get()
+    assert (refusal.actor, refusal.act) == (world.alice, "people.manage")
+    assert refusal.reason == denied.value.reason
 
 
 def test_a_persons_timeline_holds_the_acts_on_their_absences_and_positions(world):

@@ -1,0 +1,515 @@
+"""The one place that answers whether an actor may perform an act.
+
+`authorize(actor, matter, context)` answers a case matter from the power list in force for the
+procuratorate's level on the day (and the procuratorate's own additions, where allowed), or
+from the default rule — a matter no item covers belongs to the chief, who may delegate it in
+writing (规则 Art 4). An act that is not a case matter is answered from the role rule declared
+beside its service function. Every answer says who must act instead (the path upward) and
+gives one sentence a person can read.
+
+The lists in force are compiled into an index per procuratorate and day: a dict from
+(matter, power) to the few items that could apply, each with its conditions as bit masks, so a
+decision costs the same however long the list is. The index is rebuilt when a list or a
+delegation changes (in this process at once; in other processes within `RECHECK` seconds).
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from procuracy.core.actors import Actor
+from procuracy.core.models import today
+from procuracy.core.permissions import BELOW, ROLE_RULES, RoleRule, holds
+from procuracy.powers.models import (
+    FLAG_BIT,
+    HOLDER_RANK,
+    Delegation,
+    Holder,
+    Item,
+    ListKind,
+    ListLevel,
+    ListVersion,
+    Matter,
+    Power,
+)
+
+RECHECK = 1.0  # seconds between looks at the database for list changes made elsewhere
+DEFAULT_RULE_BASIS = "《人民检察院刑事诉讼规则》第四条"
+
+
+@dataclass(frozen=True)
+class Context:
+    """The facts of the act that the list's conditions read. A case supplies them (the cases
+    issue); without a case, `handlers` and `lead` are None and the actor is taken to be the
+    case's handler."""
+
+    procuratorate: object = None  # where the act happens; the actor's own by default
+    business_line: str = ""  # a BusinessLine code; empty matches items of every line
+    case_type: str = ""
+    flags: frozenset[str] = frozenset()
+    amount: Decimal | None = None
+    on: datetime.date | None = None
+    handlers: frozenset[int] | None = None  # staff handling the case
+    lead: int | None = None  # the lead prosecutor of the handling team
+    department_id: int | None = None  # the department the case is in
+    body: str = ""  # "committee" when the act is the procuratorial committee's
+    mask: int = field(default=0, init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        mask = 0
+        for flag in self.flags:
+            mask |= FLAG_BIT[flag]
+        object.__setattr__(self, "mask", mask)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One item of a list in force, compiled."""
+
+    item_id: int
+    number: int
+    code: str
+    list_label: str
+    matter: str
+    matter_name: str
+    holder: str
+    power: str
+    line: str | None
+    case_types: frozenset[str] | None
+    when_any: int
+    unless: int
+    min_amount: Decimal | None
+    max_amount: Decimal | None
+
+    def applies(self, ctx: Context) -> bool:
+        if self.line is not None and ctx.business_line and self.line != ctx.business_line:
+            return False
+        if self.case_types is not None and ctx.case_type and ctx.case_type not in self.case_types:
+            return False
+        if self.when_any and not (self.when_any & ctx.mask):
+            return False
+        if self.unless & ctx.mask:
+            return False
+        amount = ctx.amount or 0
+        if self.min_amount is not None and amount < self.min_amount:
+            return False
+        return self.max_amount is None or amount < self.max_amount
+
+    @property
+    def citation(self) -> str:
+        return _("权力清单 %(list)s第 %(n)s 项") % {"list": self.list_label, "n": self.number}
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A delegation in force: a chief's written instruction."""
+
+    delegation_id: int
+    delegate_id: int
+    matter: str
+    power: str
+    line: str | None
+    document_no: str
+    valid_to: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step on the path upward: a holder and the power they exercise."""
+
+    holder: str
+    power: str
+
+    @property
+    def label(self) -> str:
+        return f"{Holder(self.holder).label}{Power(self.power).label}"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    act: str  # the matter code or the role rule's name
+    act_label: str | Promise
+    power: str
+    rule: Rule | None = None  # the item that grants or reserves the act
+    grant: Grant | None = None  # the delegation that grants it
+    path: tuple[Step, ...] = ()  # who must act, in order, when the actor may not
+    sentence: str = ""
+
+    @property
+    def reason(self) -> str:
+        return self.sentence
+
+
+def authorize(
+    actor: Actor, matter: str, context: Context | None = None, power: str = Power.DECIDE
+) -> Decision:
+    """May `actor` exercise `power` over `matter` in `context`? Reads only; records nothing."""
+    ctx = context or Context()
+    role = ROLE_RULES.get(matter)
+    if role is not None:
+        return _by_role(actor, role, ctx.procuratorate)
+    procuratorate = ctx.procuratorate
+    if procuratorate is None and actor.staff is not None:
+        procuratorate = actor.staff.procuratorate
+    day = ctx.on or today()
+    if procuratorate is None:
+        raise ValueError("a case matter is decided at a procuratorate")
+    index = _index(procuratorate, day)
+    name = index.matter_names.get(matter)
+    if name is None:
+        raise ValueError(f"unknown matter {matter!r}")
+    held = holders_of(actor, procuratorate, day, ctx)
+    rules = index.rules.get((matter, power), ())
+    applying = [r for r in rules if r.applies(ctx)]
+    for rule in applying:
+        if rule.holder in held:
+            return Decision(True, matter, name, power, rule=rule, sentence=_granted(rule))
+    if applying:
+        path = _path(index, matter, ctx, applying)
+        first = applying[0]
+        return Decision(
+            False, matter, name, power, rule=first, path=path, sentence=_reserved(first, path)
+        )
+    return _default(index, actor, matter, name, power, ctx, held)
+
+
+def _by_role(actor: Actor, role: RoleRule, procuratorate) -> Decision:
+    if holds(actor, role, procuratorate):
+        return Decision(True, role.name, role.label, Power.HANDLE, sentence="")
+    from procuracy.people.models import PositionKind
+
+    holders = "、".join(sorted(str(PositionKind(k).label) for k in role.holders))
+    where = _("本院或上级院") if role.reach == BELOW else _("本院")
+    return Decision(
+        False,
+        role.name,
+        role.label,
+        Power.HANDLE,
+        sentence=_("“%(act)s”须由%(where)s的%(holders)s办理,您没有该职务。")
+        % {"act": role.label, "where": where, "holders": holders},
+    )
+
+
+def _granted(rule: Rule) -> str:
+    return _("“%(matter)s”由%(holder)s%(power)s(%(citation)s)。") % {
+        "matter": rule.matter_name,
+        "holder": Holder(rule.holder).label,
+        "power": Power(rule.power).label,
+        "citation": rule.citation,
+    }
+
+
+def _reserved(rule: Rule, path: tuple[Step, ...]) -> str:
+    steps = _("后由").join(step.label for step in path)
+    sentence = _("“%(matter)s”须由%(steps)s(%(citation)s)") % {
+        "matter": rule.matter_name,
+        "steps": steps,
+        "citation": rule.citation,
+    }
+    if path and path[-1].holder == Holder.COMMITTEE:
+        sentence += _(",须提请检察委员会讨论决定")
+    return sentence + _("。")
+
+
+def _path(index: Index, matter: str, ctx: Context, applying: list[Rule]) -> tuple[Step, ...]:
+    """The reviews that come first, then the holder who decides, lowest first."""
+    deciders = [r for r in index.rules.get((matter, Power.DECIDE), ()) if r.applies(ctx)]
+    top = min((HOLDER_RANK[r.holder] for r in deciders), default=None)
+    reviews = [
+        r
+        for r in index.rules.get((matter, Power.REVIEW), ())
+        if r.applies(ctx) and (top is None or HOLDER_RANK[r.holder] < top)
+    ]
+    steps = [Step(r.holder, r.power) for r in sorted(reviews, key=lambda r: HOLDER_RANK[r.holder])]
+    if deciders:
+        decider = min(deciders, key=lambda r: HOLDER_RANK[r.holder])
+        steps.append(Step(decider.holder, Power.DECIDE))
+    elif not steps:
+        steps = [Step(r.holder, r.power) for r in applying]
+    return tuple(dict.fromkeys(steps))
+
+
+def _default(
+    index: Index,
+    actor: Actor,
+    matter: str,
+    name: str,
+    power: str,
+    ctx: Context,
+    held: frozenset[str],
+) -> Decision:
+    """规则 Art 4: a matter not on the list is the chief's, who may refer it to the committee
+    or delegate it by a written instruction."""
+    if Holder.CHIEF in held:
+        return Decision(
+            True,
+            matter,
+            name,
+            power,
+            path=(),
+            sentence=_("“%(matter)s”未列入权力清单,由检察长决定(%(basis)s)。")
+            % {"matter": name, "basis": DEFAULT_RULE_BASIS},
+        )
+    if actor.staff is not None:
+        for grant in index.grants.get((actor.staff.pk, matter, power), ()):
+            if grant.line is None or not ctx.business_line or grant.line == ctx.business_line:
+                return Decision(
+                    True,
+                    matter,
+                    name,
+                    power,
+                    grant=grant,
+                    sentence=_(
+                        "“%(matter)s”未列入权力清单,检察长已书面授权您%(power)s(授权书 %(doc)s)。"
+                    )
+                    % {"matter": name, "power": Power(power).label, "doc": grant.document_no},
+                )
+    return Decision(
+        False,
+        matter,
+        name,
+        power,
+        path=(Step(Holder.CHIEF, Power.DECIDE),),
+        sentence=_(
+            "“%(matter)s”未列入权力清单,由检察长决定(%(basis)s);检察长可以提请检察委员会讨论,"
+            "或者以书面指令授权检察官。"
+        )
+        % {"matter": name, "basis": DEFAULT_RULE_BASIS},
+    )
+
+
+# ---- who the actor is, for the list ------------------------------------------------------
+
+
+def holders_of(
+    actor: Actor, procuratorate, day: datetime.date, ctx: Context | None = None
+) -> frozenset[str]:
+    """The holders (检察官, 部门负责人, 检察长 …) the actor is, at `procuratorate` on `day`."""
+    ctx = ctx or Context()
+    if ctx.body == Holder.COMMITTEE:
+        return frozenset({Holder.COMMITTEE})
+    if actor.staff is None:
+        return frozenset()
+    profile = _profile(actor, day)
+    held: set[str] = set()
+    for kind, procuratorate_id, department_id in profile.positions:
+        if procuratorate_id != procuratorate.pk:
+            continue
+        if kind in ("chief", "acting_chief"):
+            held.add(Holder.CHIEF)
+        elif kind == "deputy_chief":
+            held.add(Holder.DEPUTY_CHIEF)
+        elif kind == "department_head" and (
+            ctx.department_id is None or ctx.department_id == department_id
+        ):
+            held.add(Holder.DEPARTMENT_HEAD)
+    if profile.prosecutor and actor.staff.procuratorate_id == procuratorate.pk:
+        staff_id = actor.staff.pk
+        if ctx.handlers is None or staff_id in ctx.handlers:
+            held.add(Holder.PROSECUTOR)
+        if procuratorate.pk in profile.leads and (ctx.lead is None or ctx.lead == staff_id):
+            held.add(Holder.LEAD_PROSECUTOR)
+    return frozenset(held)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    positions: tuple[tuple[str, int, int | None], ...]
+    prosecutor: bool  # a quota prosecutor that day (组织法 Arts 41–44: only they hold powers)
+    leads: frozenset[int]  # procuratorates where they lead a team that day
+
+
+def _profile(actor: Actor, day: datetime.date) -> Profile:
+    """Read once per actor and day (the actor object lives for one request or command)."""
+    cache: dict = actor.__dict__.setdefault("_powers_profiles", {})
+    profile = cache.get(day)
+    if profile is None:
+        profile = cache[day] = _read_profile(actor.staff, day)
+    return profile
+
+
+def _read_profile(staff, day: datetime.date) -> Profile:
+    from procuracy.caseorgs.models import Membership, Role
+    from procuracy.people.models import Category, Position, QuotaRecord
+
+    positions = tuple(
+        Position.objects.on(day)
+        .filter(staff=staff)
+        .values_list("kind", "procuratorate_id", "department_id")
+        .order_by("id")
+    )
+    prosecutor = (
+        staff.category == Category.PROSECUTOR
+        and QuotaRecord.objects.on(day).filter(staff=staff).exists()
+    )
+    leads = frozenset(
+        Membership.objects.on(day)
+        .filter(staff=staff, role=Role.LEAD)
+        .values_list("org__procuratorate_id", flat=True)
+        .order_by()
+    )
+    return Profile(positions, prosecutor, leads)
+
+
+# ---- the lists in force, compiled ---------------------------------------------------------
+
+
+@dataclass
+class Index:
+    rules: dict[tuple[str, str], tuple[Rule, ...]]
+    grants: dict[tuple[int, str, str], tuple[Grant, ...]]
+    matter_names: dict[str, str]
+    versions: tuple[int, ...]  # the versions in force, for display
+
+
+_lock = threading.Lock()
+_indexes: dict[tuple[int, datetime.date], Index] = {}
+_checked = [0.0]  # when the database was last looked at
+_stamp_seen: list[tuple] = [()]
+
+
+def forget() -> None:
+    """Drop the compiled lists: called when a list or a delegation changes."""
+    with _lock:
+        _indexes.clear()
+        _checked[0] = 0.0
+
+
+def _index(procuratorate, day: datetime.date) -> Index:
+    key = (procuratorate.pk, day)
+    now = time.monotonic()
+    if now - _checked[0] > RECHECK:
+        stamp = _stamp()
+        with _lock:
+            if stamp != _stamp_seen[0]:
+                _indexes.clear()
+                _stamp_seen[0] = stamp
+            _checked[0] = now
+    index = _indexes.get(key)
+    if index is None:
+        index = compile_index(procuratorate, day)
+        with _lock:
+            if len(_indexes) > 4096:
+                _indexes.clear()
+            _indexes[key] = index
+    return index
+
+
+def _stamp() -> tuple:
+    """Changes whenever a version or a delegation is written anywhere."""
+    from django.db.models import Count, Max
+
+    versions = ListVersion.objects.aggregate(n=Count("id"), seq=Max("ledger_seq"))
+    delegations = Delegation.objects.aggregate(n=Count("id"), seq=Max("ledger_seq"))
+    return (versions["n"], versions["seq"], delegations["n"], delegations["seq"])
+
+
+def versions_in_force(procuratorate, day: datetime.date) -> list[ListVersion]:
+    """The province's list for the procuratorate's level, then its own additions if the
+    province's version allows them."""
+    province_code = procuratorate.path.split("/", 1)[0]
+    level = ListLevel.of(procuratorate.level)
+    found = []
+    main = (
+        ListVersion.objects.effective_on(day)
+        .filter(
+            power_list__procuratorate__code=province_code,
+            power_list__level=level,
+            power_list__kind=ListKind.LEVEL,
+        )
+        .select_related("power_list")
+        .first()
+    )
+    if main is not None:
+        found.append(main)
+        if main.allows_additions:
+            extra = (
+                ListVersion.objects.effective_on(day)
+                .filter(
+                    power_list__procuratorate=procuratorate, power_list__kind=ListKind.ADDITIONS
+                )
+                .select_related("power_list")
+                .first()
+            )
+            if extra is not None:
+                found.append(extra)
+    return found
+
+
+def compile_index(procuratorate, day: datetime.date) -> Index:
+    versions = versions_in_force(procuratorate, day)
+    rules: dict[tuple[str, str], list[Rule]] = {}
+    for version in versions:
+        label = (
+            str(ListLevel(version.power_list.level).label)
+            if version.power_list.kind == ListKind.LEVEL
+            else _("本院补充清单")
+        )
+        items = Item.objects.filter(version=version).select_related("matter", "business_line")
+        for item in items.order_by("number"):
+            rule = compile_item(item, label)
+            rules.setdefault((rule.matter, rule.power), []).append(rule)
+    grants: dict[tuple[int, str, str], list[Grant]] = {}
+    delegations = (
+        Delegation.objects.on(day)
+        .filter(procuratorate=procuratorate)
+        .select_related("matter", "business_line")
+        .order_by("valid_from", "id")
+    )
+    for d in delegations:
+        grant = Grant(
+            d.pk,
+            d.delegate_id,
+            d.matter.code,
+            d.power,
+            d.business_line.code if d.business_line else None,
+            d.document_no,
+            d.valid_to,
+        )
+        grants.setdefault((d.delegate_id, grant.matter, grant.power), []).append(grant)
+    names = dict(Matter.objects.values_list("code", "name"))
+    return Index(
+        {k: tuple(v) for k, v in rules.items()},
+        {k: tuple(v) for k, v in grants.items()},
+        names,
+        tuple(v.pk for v in versions),
+    )
+
+
+def mask_of(flags) -> int:
+    mask = 0
+    for flag in flags:
+        mask |= FLAG_BIT[flag]
+    return mask
+
+
+def compile_item(item: Item, list_label: str) -> Rule:
+    return Rule(
+        item_id=item.pk,
+        number=item.number,
+        code=item.code,
+        list_label=list_label,
+        matter=item.matter.code,
+        matter_name=item.matter.name,
+        holder=item.holder,
+        power=item.power,
+        line=item.business_line.code if item.business_line else None,
+        case_types=frozenset(item.case_types) or None,
+        when_any=mask_of(item.when_any),
+        unless=mask_of(item.unless),
+        min_amount=item.min_amount,
+        max_amount=item.max_amount,
+    )
+
+
+def may(actor: Actor, act: str, procuratorate=None, power: str = Power.DECIDE) -> bool:
+    """For a page deciding whether to offer an action: `authorize(...).allowed`."""
+    return authorize(actor, act, Context(procuratorate=procuratorate), power).allowed

@@ -1,0 +1,167 @@
+"""The engine's answers: granted by an item, reserved with the path upward, the default rule,
+delegations, effective dates, and refused attempts recorded by the spine."""
+
+import datetime
+
+import pytest
+
+from procuracy.core.errors import RuleViolation
+from procuracy.powers import services
+from procuracy.powers.engine import Context, authorize
+from procuracy.powers.models import Matter, Refusal
+from procuracy.powers.tests.support import IN_FORCE, issue, item
+
+
+def arrest_items():
+    return [
+        item(1, "approve_arrest", "prosecutor", unless=["major", "difficult", "complex"]),
+        item(2, "approve_arrest", "department_head", "review", when_any=["major", "complex"]),
+        item(3, "approve_arrest", "chief", when_any=["major", "difficult", "complex"]),
+        item(4, "protest", "committee"),
+    ]
+
+
+@pytest.fixture
+def base_list(world):
+    return issue(world, "base", arrest_items())
+
+
+def at(world, **facts):
+    facts.setdefault("on", IN_FORCE)
+    return Context(procuratorate=world.base, **facts)
+
+
+def test_an_item_grants_its_holder_and_says_which_item(world, base_list):
+    decision = authorize(world.actor(world.alice), "approve_arrest", at(world))
+    assert decision.allowed
+    assert decision.rule.number == 1
+    assert decision.sentence == "“批准逮捕”由检察官决定(权力清单 基层院第 1 项)。"
+
+
+def test_a_reserved_matter_names_the_path_upward(world, base_list):
+    decision = authorize(
+        world.actor(world.alice), "approve_arrest", at(world, flags=frozenset({"major"}))
+    )
+    assert not decision.allowed
+    assert [s.label for s in decision.path] == ["部门负责人审核", "检察长决定"]
+    assert (
+        decision.sentence == "“批准逮捕”须由部门负责人审核后由检察长决定(权力清单 基层院第 3 项)。"
+    )
+    chief = authorize(
+        world.actor(world.chief), "approve_arrest", at(world, flags=frozenset({"major"}))
+    )
+    assert chief.allowed and chief.rule.number == 3
+
+
+def test_the_committees_matters_are_nobodys_alone(world, base_list):
+    decision = authorize(world.actor(world.chief), "protest", at(world))
+    assert not decision.allowed
+    assert "须提请检察委员会讨论决定" in decision.sentence
+    assert authorize(world.actor(world.chief), "protest", at(world, body="committee")).allowed
+
+
+def test_an_assistant_holds_no_power_even_on_the_list(world, base_list):
+    assert not authorize(world.actor(world.erin), "approve_arrest", at(world)).allowed
+
+
+def test_an_unlisted_matter_is_the_chiefs_unless_delegated_in_writing(world, base_list):
+    bail = Matter.objects.get(code="bail")
+    alice = world.actor(world.alice)
+    refused = authorize(alice, "bail", at(world))
+    assert not refused.allowed
+    assert "未列入权力清单,由检察长决定" in refused.sentence
+    assert authorize(world.actor(world.chief), "bail", at(world)).allowed
+    services.delegate(
+        actor=world.actor(world.chief),
+        procuratorate=world.base,
+        delegate=world.alice,
+        matter=bail,
+        document_no="城检授〔2026〕1号",
+        instruction="授权安丽决定本院普通刑事案件取保候审。",
+        valid_from=IN_FORCE,
+        valid_to=IN_FORCE + datetime.timedelta(days=30),
+    )
+    granted = authorize(alice, "bail", at(world))
+    assert granted.allowed and granted.grant.document_no == "城检授〔2026〕1号"
+    later = at(world, on=IN_FORCE + datetime.timedelta(days=30))
+    assert not authorize(alice, "bail", later).allowed
+    assert not authorize(world.actor(world.bob), "bail", at(world)).allowed
+
+
+def test_a_reserved_matter_cannot_be_delegated(world, base_list):
+    with pytest.raises(RuleViolation, match="保留由检察委员会决定"):
+        services.delegate(
+            actor=world.actor(world.chief),
+            procuratorate=world.base,
+            delegate=world.alice,
+            matter=Matter.objects.get(code="protest"),
+            document_no="城检授〔2026〕2号",
+            instruction="授权",
+            valid_from=IN_FORCE,
+        )
+
+
+def test_a_version_holds_from_its_effective_day_to_the_day_the_next_takes_over(world, base_list):
+    later = IN_FORCE + datetime.timedelta(days=100)
+    issue(world, "base", [item(1, "approve_arrest", "chief")], effective_from=later)
+    alice = world.actor(world.alice)
+    assert authorize(
+        alice, "approve_arrest", at(world, on=later - datetime.timedelta(days=1))
+    ).allowed
+    assert not authorize(alice, "approve_arrest", at(world, on=later)).allowed
+    before = Context(procuratorate=world.base, on=IN_FORCE - datetime.timedelta(days=1))
+    assert "未列入权力清单" in authorize(alice, "approve_arrest", before).sentence
+
+
+def test_a_list_cannot_take_effect_before_the_day_it_is_approved(world, base_list):
+    from procuracy.powers.models import PowerList
+
+    version = services.draft_version(
+        actor=world.actor(world.province_chief),
+        power_list=PowerList.objects.get(level="base"),
+    )
+    with pytest.raises(RuleViolation, match="不得早于批准之日"):
+        services.approve_version(
+            actor=world.actor(world.province_chief),
+            version=version,
+            effective_from=datetime.date(2020, 1, 1),
+        )
+
+
+def test_only_the_issuing_chief_approves(world, base_list):
+    from procuracy.core.errors import ActDenied
+    from procuracy.powers.models import PowerList
+
+    version = services.draft_version(
+        actor=world.actor(world.province_chief), power_list=PowerList.objects.get(level="base")
+    )
+    with pytest.raises(ActDenied):
+        services.approve_version(
+            actor=world.actor(world.chief),
+            version=version,
+            effective_from=datetime.date(2099, 1, 1),
+        )
+    refusal = Refusal.objects.get()
+    assert refusal.act == "powers.approve" and refusal.actor == world.chief
+
+
+def test_overlapping_deciders_and_loops_are_refused_row_by_row(world):
+    from procuracy.powers.services import ListProblems
+
+    with pytest.raises(ListProblems) as refused:
+        issue(
+            world,
+            "base",
+            [
+                item(1, "prosecute", "prosecutor"),
+                item(2, "prosecute", "prosecutor", when_any=["major"]),
+                item(3, "bail", "chief", "review"),
+                item(4, "bail", "department_head"),
+            ],
+        )
+    reasons = refused.value.reasons
+    assert any("第 1 项与第 2 项" in r and "适用条件重叠" in r for r in reasons)
+    assert any("第 3 项与第 4 项" in r and "循环" in r for r in reasons)
+    from procuracy.powers.models import ListVersion
+
+    assert not ListVersion.objects.exists()
