@@ -158,3 +158,7 @@ PROCURACY_LEDGER_VERIFIER_FILE = Path(
 # The worker signs a checkpoint once this many entries, or this many minutes, have passed.
 PROCURACY_LEDGER_CHECKPOINT_ENTRIES = envint("PROCURACY_LEDGER_CHECKPOINT_ENTRIES", 1000)
 PROCURACY_LEDGER_CHECKPOINT_MINUTES = envint("PROCURACY_LEDGER_CHECKPOINT_MINUTES", 10)
+# Who approves a power-list version: "committee" (the procuratorial committee, recorded by the
+# chief with its minutes' reference) or "chief". NOT VERIFIED in the texts we read — provinces
+# commonly adopt their lists in committee; set it to what the province's own rules say.
+PROCURACY_POWER_LIST_APPROVAL = envstr("PROCURACY_POWER_LIST_APPROVAL", "committee")

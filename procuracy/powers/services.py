@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -299,6 +300,13 @@ def approve_version(
     when = occurred_at or timezone.now()
     if effective_from < timezone.localdate(when):
         raise RuleViolation(_("生效日期不得早于批准之日。"), "effective_from")
+    if settings.PROCURACY_POWER_LIST_APPROVAL == ApprovalBody.COMMITTEE and (
+        body != ApprovalBody.COMMITTEE
+    ):
+        raise RuleViolation(
+            _("按本省规定,权力清单须经检察委员会审议批准:请选择检察委员会并注明会议纪要。"),
+            "body",
+        )
     if body == ApprovalBody.COMMITTEE and not reference.strip():
         raise RuleViolation(_("经检察委员会批准的,须注明会议纪要或决定文号。"), "reference")
     items = _others(version)

@@ -46,6 +46,16 @@ ACT_LABELS = {
     "people.quota_entered": pgettext_lazy("act", "进入员额"),
     "people.quota_exited": pgettext_lazy("act", "退出员额"),
     "people.account_opened": pgettext_lazy("act", "开设登录账号"),
+    "powers.list_created": pgettext_lazy("act", "设立权力清单"),
+    "powers.version_drafted": pgettext_lazy("act", "起草权力清单版本"),
+    "powers.item_added": pgettext_lazy("act", "增加清单事项"),
+    "powers.item_changed": pgettext_lazy("act", "修改清单事项"),
+    "powers.item_removed": pgettext_lazy("act", "删除清单事项"),
+    "powers.version_approved": pgettext_lazy("act", "批准权力清单"),
+    "powers.version_discarded": pgettext_lazy("act", "废弃清单草稿"),
+    "powers.delegated": pgettext_lazy("act", "书面授权"),
+    "powers.delegation_revoked": pgettext_lazy("act", "撤销授权"),
+    "powers.refused": pgettext_lazy("act", "操作被拒绝"),
 }
 
 LEAD_ROLES = ("sole", "lead")

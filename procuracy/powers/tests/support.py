@@ -56,5 +56,10 @@ def issue(
         min(effective_from, datetime.date.today()), datetime.time(9), tzinfo=datetime.UTC
     )
     return services.approve_version(
-        actor=approver, version=version, effective_from=effective_from, occurred_at=when
+        actor=approver,
+        version=version,
+        effective_from=effective_from,
+        body="committee",
+        reference="检委会〔2026〕第1次会议",
+        occurred_at=when,
     )

@@ -165,3 +165,23 @@ def test_overlapping_deciders_and_loops_are_refused_row_by_row(world):
     from procuracy.powers.models import ListVersion
 
     assert not ListVersion.objects.exists()
+
+
+def test_the_committee_approves_where_the_province_requires_it(world, base_list, settings):
+    from procuracy.powers.models import PowerList
+
+    power_list = PowerList.objects.get(level="base")
+    chief = world.actor(world.province_chief)
+    version = services.draft_version(actor=chief, power_list=power_list)
+    later = datetime.date(2099, 1, 1)
+    with pytest.raises(RuleViolation, match="须经检察委员会审议批准"):
+        services.approve_version(actor=chief, version=version, effective_from=later, body="chief")
+    with pytest.raises(RuleViolation, match="会议纪要"):
+        services.approve_version(
+            actor=chief, version=version, effective_from=later, body="committee"
+        )
+    settings.PROCURACY_POWER_LIST_APPROVAL = "chief"
+    approved = services.approve_version(
+        actor=chief, version=version, effective_from=later, body="chief"
+    )
+    assert (approved.status, approved.approved_by) == ("approved", world.province_chief)
