@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from procuracy.core.actors import Actor
 from procuracy.core.models import today
@@ -41,7 +42,8 @@ from procuracy.powers.models import (
 )
 
 RECHECK = 1.0  # seconds between looks at the database for list changes made elsewhere
-DEFAULT_RULE_BASIS = "《人民检察院刑事诉讼规则》第四条"
+MEMO_SIZE = 65536  # combinations of a case's facts remembered per compiled index
+DEFAULT_RULE_BASIS = gettext_noop("《人民检察院刑事诉讼规则》第四条")
 
 
 @dataclass(frozen=True)
@@ -132,16 +134,32 @@ class Step:
         return f"{Holder(self.holder).label}{Power(self.power).label}"
 
 
+# Why a decision came out as it did; the sentence is written only when someone reads it.
+GRANTED = "granted"  # an item names the actor's holder
+RESERVED = "reserved"  # items name others: the path upward
+CHIEFS = "chiefs"  # unlisted, and the actor is the chief (规则 Art 4)
+DELEGATED = "delegated"  # unlisted, and the chief delegated it to the actor in writing
+UNLISTED = "unlisted"  # unlisted, and the actor is neither
+ROLE_HELD = "role_held"
+ROLE_NOT_HELD = "role_not_held"
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     allowed: bool
     act: str  # the matter code or the role rule's name
     act_label: str | Promise
     power: str
+    why: str
     rule: Rule | None = None  # the item that grants or reserves the act
     grant: Grant | None = None  # the delegation that grants it
     path: tuple[Step, ...] = ()  # who must act, in order, when the actor may not
-    sentence: str = ""
+    role: RoleRule | None = None
+
+    @property
+    def sentence(self) -> str:
+        """One sentence a person can read, in the active language."""
+        return _SENTENCES[self.why](self)
 
     @property
     def reason(self) -> str:
@@ -155,71 +173,48 @@ def authorize(
     ctx = context or Context()
     role = ROLE_RULES.get(matter)
     if role is not None:
-        return _by_role(actor, role, ctx.procuratorate)
+        ok = holds(actor, role, ctx.procuratorate)
+        why = ROLE_HELD if ok else ROLE_NOT_HELD
+        return Decision(ok, role.name, role.label, Power.HANDLE, why, role=role)
     procuratorate = ctx.procuratorate
     if procuratorate is None and actor.staff is not None:
         procuratorate = actor.staff.procuratorate
-    day = ctx.on or today()
     if procuratorate is None:
         raise ValueError("a case matter is decided at a procuratorate")
+    day = ctx.on or today()
     index = _index(procuratorate, day)
     name = index.matter_names.get(matter)
     if name is None:
         raise ValueError(f"unknown matter {matter!r}")
     held = holders_of(actor, procuratorate, day, ctx)
-    rules = index.rules.get((matter, power), ())
-    applying = [r for r in rules if r.applies(ctx)]
+    # The items that apply and the path upward depend only on the matter and the case's
+    # facts, of which a procuratorate sees few combinations: worked out once for each.
+    facts = (matter, power, ctx.business_line, ctx.case_type, ctx.mask, ctx.amount)
+    found = index.memo.get(facts)
+    if found is None:
+        applying = tuple(r for r in index.rules.get((matter, power), ()) if r.applies(ctx))
+        found = (applying, _path(index, matter, ctx, applying) if applying else ())
+        if len(index.memo) < MEMO_SIZE:
+            index.memo[facts] = found
+    applying, path = found
     for rule in applying:
         if rule.holder in held:
-            return Decision(True, matter, name, power, rule=rule, sentence=_granted(rule))
+            return Decision(True, matter, name, power, GRANTED, rule=rule)
     if applying:
-        path = _path(index, matter, ctx, applying)
-        first = applying[0]
-        return Decision(
-            False, matter, name, power, rule=first, path=path, sentence=_reserved(first, path)
-        )
-    return _default(index, actor, matter, name, power, ctx, held)
+        return Decision(False, matter, name, power, RESERVED, rule=applying[0], path=path)
+    # 规则 Art 4: a matter not on the list is the chief's, who may refer it to the committee
+    # or delegate it by a written instruction.
+    if Holder.CHIEF in held:
+        return Decision(True, matter, name, power, CHIEFS)
+    if actor.staff is not None:
+        for grant in index.grants.get((actor.staff.pk, matter, power), ()):
+            if grant.line is None or not ctx.business_line or grant.line == ctx.business_line:
+                return Decision(True, matter, name, power, DELEGATED, grant=grant)
+    chief = (Step(Holder.CHIEF, Power.DECIDE),)
+    return Decision(False, matter, name, power, UNLISTED, path=chief)
 
 
-def _by_role(actor: Actor, role: RoleRule, procuratorate) -> Decision:
-    if holds(actor, role, procuratorate):
-        return Decision(True, role.name, role.label, Power.HANDLE, sentence="")
-    from procuracy.people.models import PositionKind
-
-    holders = "、".join(sorted(str(PositionKind(k).label) for k in role.holders))
-    where = _("本院或上级院") if role.reach == BELOW else _("本院")
-    return Decision(
-        False,
-        role.name,
-        role.label,
-        Power.HANDLE,
-        sentence=_("“%(act)s”须由%(where)s的%(holders)s办理,您没有该职务。")
-        % {"act": role.label, "where": where, "holders": holders},
-    )
-
-
-def _granted(rule: Rule) -> str:
-    return _("“%(matter)s”由%(holder)s%(power)s(%(citation)s)。") % {
-        "matter": rule.matter_name,
-        "holder": Holder(rule.holder).label,
-        "power": Power(rule.power).label,
-        "citation": rule.citation,
-    }
-
-
-def _reserved(rule: Rule, path: tuple[Step, ...]) -> str:
-    steps = _("后由").join(step.label for step in path)
-    sentence = _("“%(matter)s”须由%(steps)s(%(citation)s)") % {
-        "matter": rule.matter_name,
-        "steps": steps,
-        "citation": rule.citation,
-    }
-    if path and path[-1].holder == Holder.COMMITTEE:
-        sentence += _(",须提请检察委员会讨论决定")
-    return sentence + _("。")
-
-
-def _path(index: Index, matter: str, ctx: Context, applying: list[Rule]) -> tuple[Step, ...]:
+def _path(index: Index, matter: str, ctx: Context, applying: tuple[Rule, ...]) -> tuple[Step, ...]:
     """The reviews that come first, then the holder who decides, lowest first."""
     deciders = [r for r in index.rules.get((matter, Power.DECIDE), ()) if r.applies(ctx)]
     top = min((HOLDER_RANK[r.holder] for r in deciders), default=None)
@@ -237,53 +232,78 @@ def _path(index: Index, matter: str, ctx: Context, applying: list[Rule]) -> tupl
     return tuple(dict.fromkeys(steps))
 
 
-def _default(
-    index: Index,
-    actor: Actor,
-    matter: str,
-    name: str,
-    power: str,
-    ctx: Context,
-    held: frozenset[str],
-) -> Decision:
-    """规则 Art 4: a matter not on the list is the chief's, who may refer it to the committee
-    or delegate it by a written instruction."""
-    if Holder.CHIEF in held:
-        return Decision(
-            True,
-            matter,
-            name,
-            power,
-            path=(),
-            sentence=_("“%(matter)s”未列入权力清单,由检察长决定(%(basis)s)。")
-            % {"matter": name, "basis": DEFAULT_RULE_BASIS},
-        )
-    if actor.staff is not None:
-        for grant in index.grants.get((actor.staff.pk, matter, power), ()):
-            if grant.line is None or not ctx.business_line or grant.line == ctx.business_line:
-                return Decision(
-                    True,
-                    matter,
-                    name,
-                    power,
-                    grant=grant,
-                    sentence=_(
-                        "“%(matter)s”未列入权力清单,检察长已书面授权您%(power)s(授权书 %(doc)s)。"
-                    )
-                    % {"matter": name, "power": Power(power).label, "doc": grant.document_no},
-                )
-    return Decision(
-        False,
-        matter,
-        name,
-        power,
-        path=(Step(Holder.CHIEF, Power.DECIDE),),
-        sentence=_(
-            "“%(matter)s”未列入权力清单,由检察长决定(%(basis)s);检察长可以提请检察委员会讨论,"
-            "或者以书面指令授权检察官。"
-        )
-        % {"matter": name, "basis": DEFAULT_RULE_BASIS},
-    )
+def _granted(d: Decision) -> str:
+    assert d.rule is not None
+    return _("“%(matter)s”由%(holder)s%(power)s(%(citation)s)。") % {
+        "matter": d.act_label,
+        "holder": Holder(d.rule.holder).label,
+        "power": Power(d.rule.power).label,
+        "citation": d.rule.citation,
+    }
+
+
+def _reserved(d: Decision) -> str:
+    assert d.rule is not None
+    steps = _("后由").join(step.label for step in d.path)
+    sentence = _("“%(matter)s”须由%(steps)s(%(citation)s)") % {
+        "matter": d.act_label,
+        "steps": steps,
+        "citation": d.rule.citation,
+    }
+    if d.path and d.path[-1].holder == Holder.COMMITTEE:
+        sentence += _(",须提请检察委员会讨论决定")
+    return sentence + _("。")
+
+
+def _chiefs(d: Decision) -> str:
+    return _("“%(matter)s”未列入权力清单,由检察长决定(%(basis)s)。") % {
+        "matter": d.act_label,
+        "basis": _(DEFAULT_RULE_BASIS),
+    }
+
+
+def _delegated(d: Decision) -> str:
+    assert d.grant is not None
+    return _("“%(matter)s”未列入权力清单,检察长已书面授权您%(power)s(授权书 %(doc)s)。") % {
+        "matter": d.act_label,
+        "power": Power(d.power).label,
+        "doc": d.grant.document_no,
+    }
+
+
+def _unlisted(d: Decision) -> str:
+    return _(
+        "“%(matter)s”未列入权力清单,由检察长决定(%(basis)s);检察长可以提请检察委员会讨论,"
+        "或者以书面指令授权检察官。"
+    ) % {"matter": d.act_label, "basis": _(DEFAULT_RULE_BASIS)}
+
+
+def _role_held(d: Decision) -> str:
+    return _("您可以办理“%(act)s”。") % {"act": d.act_label}
+
+
+def _role_not_held(d: Decision) -> str:
+    from procuracy.people.models import PositionKind
+
+    assert d.role is not None
+    holders = "、".join(sorted(str(PositionKind(k).label) for k in d.role.holders))
+    where = _("本院或上级院") if d.role.reach == BELOW else _("本院")
+    return _("“%(act)s”须由%(where)s的%(holders)s办理,您没有该职务。") % {
+        "act": d.act_label,
+        "where": where,
+        "holders": holders,
+    }
+
+
+_SENTENCES = {
+    GRANTED: _granted,
+    RESERVED: _reserved,
+    CHIEFS: _chiefs,
+    DELEGATED: _delegated,
+    UNLISTED: _unlisted,
+    ROLE_HELD: _role_held,
+    ROLE_NOT_HELD: _role_not_held,
+}
 
 
 # ---- who the actor is, for the list ------------------------------------------------------
@@ -299,6 +319,10 @@ def holders_of(
     if actor.staff is None:
         return frozenset()
     profile = _profile(actor, day)
+    key = (procuratorate.pk, ctx.handlers, ctx.lead, ctx.department_id)
+    known = profile.held.get(key)
+    if known is not None:
+        return known
     held: set[str] = set()
     for kind, procuratorate_id, department_id in profile.positions:
         if procuratorate_id != procuratorate.pk:
@@ -317,7 +341,8 @@ def holders_of(
             held.add(Holder.PROSECUTOR)
         if procuratorate.pk in profile.leads and (ctx.lead is None or ctx.lead == staff_id):
             held.add(Holder.LEAD_PROSECUTOR)
-    return frozenset(held)
+    known = profile.held[key] = frozenset(held)
+    return known
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +350,7 @@ class Profile:
     positions: tuple[tuple[str, int, int | None], ...]
     prosecutor: bool  # a quota prosecutor that day (组织法 Arts 41–44: only they hold powers)
     leads: frozenset[int]  # procuratorates where they lead a team that day
+    held: dict[tuple, frozenset[str]] = field(default_factory=dict)  # worked out so far
 
 
 def _profile(actor: Actor, day: datetime.date) -> Profile:
@@ -368,6 +394,7 @@ class Index:
     grants: dict[tuple[int, str, str], tuple[Grant, ...]]
     matter_names: dict[str, str]
     versions: tuple[int, ...]  # the versions in force, for display
+    memo: dict[tuple, tuple[tuple[Rule, ...], tuple[Step, ...]]] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
