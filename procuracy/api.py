@@ -64,6 +64,7 @@ api.add_router("/staff", "procuracy.people.api.router")
 api.add_router("/caseorgs", "procuracy.caseorgs.api.router")
 api.add_router("/figures", "procuracy.figures.api.router")
 api.add_router("/ledger", "procuracy.ledger.api.router")
+api.add_router("/powers", "procuracy.powers.api.router")
 
 
 # Error answers ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("caseorgs/", include("procuracy.caseorgs.urls")),
     path("figures/", include("procuracy.figures.urls")),
     path("ledger/", include("procuracy.ledger.urls")),
+    path("powers/", include("procuracy.powers.urls")),
     path("api/v1/", include("procuracy.api")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,8 @@ PUBLIC_URL_NAMES = frozenset(
         "login",
         "set_language",
         "healthz",
+        # The power lists in force: publishing them is part of openness.
+        "powers:public",
         "static",
         # Django admin's own sign-in form: it shows nothing but the form.
         "admin:login",
