@@ -244,12 +244,13 @@ def _granted(d: Decision) -> str:
 
 def _reserved(d: Decision) -> str:
     assert d.rule is not None
-    steps = _("后由").join(step.label for step in d.path)
-    sentence = _("“%(matter)s”须由%(steps)s(%(citation)s)") % {
-        "matter": d.act_label,
-        "steps": steps,
-        "citation": d.rule.citation,
-    }
+    *reviews, last = d.path
+    who = {"matter": d.act_label, "last": last.label, "citation": d.rule.citation}
+    if reviews:
+        who["reviews"] = "、".join(step.label for step in reviews)
+        sentence = _("“%(matter)s”须经%(reviews)s后,由%(last)s(%(citation)s)") % who
+    else:
+        sentence = _("“%(matter)s”须由%(last)s(%(citation)s)") % who
     if d.path and d.path[-1].holder == Holder.COMMITTEE:
         sentence += _(",须提请检察委员会讨论决定")
     return sentence + _("。")

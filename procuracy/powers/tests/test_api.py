@@ -87,7 +87,7 @@ def test_a_major_case_is_refused_with_the_path_upward_and_nothing_recorded(
         {"holder": "chief", "power": "decide", "label": "检察长决定"},
     ]
     assert body["sentence"] == (
-        "“批准逮捕”须由部门负责人审核后由检察长决定(权力清单 基层院第 3 项)。"
+        "“批准逮捕”须经部门负责人审核后,由检察长决定(权力清单 基层院第 3 项)。"
     )
     assert Act.objects.count() == acts and not Refusal.objects.exists()
 

@@ -163,7 +163,7 @@ def test_check_names_who_must_act_instead_and_exits_1(world, base_list):
     assert answer["item"]["number"] == 3 and answer["item"]["code"] == "T-003"
     assert answer["item"]["list"] == "base 清单" and answer["item"]["version"] == 1
     assert [step["label"] for step in answer["path"]] == ["部门负责人审核", "检察长决定"]
-    assert answer["sentence"].startswith("“批准逮捕”须由部门负责人审核后由检察长决定")
+    assert answer["sentence"].startswith("“批准逮捕”须经部门负责人审核后,由检察长决定")
     assert answer["facts"]["flags"] == ["major"] and answer["assumed_handler"] is True
 
 

@@ -45,7 +45,7 @@ def test_a_reserved_matter_names_the_path_upward(world, base_list):
     assert not decision.allowed
     assert [s.label for s in decision.path] == ["部门负责人审核", "检察长决定"]
     assert (
-        decision.sentence == "“批准逮捕”须由部门负责人审核后由检察长决定(权力清单 基层院第 3 项)。"
+        decision.sentence == "“批准逮捕”须经部门负责人审核后,由检察长决定(权力清单 基层院第 3 项)。"
     )
     chief = authorize(
         world.actor(world.chief), "approve_arrest", at(world, flags=frozenset({"major"}))

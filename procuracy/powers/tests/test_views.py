@@ -287,7 +287,7 @@ def test_the_check_page_answers_why_not(world, sign_in, in_force):
     )  # fmt: skip
     html = answer.content.decode()
     assert "不能办理" in html
-    assert "“批准逮捕”须由部门负责人审核后由检察长决定(权力清单 基层院第 3 项)。" in html
+    assert "“批准逮捕”须经部门负责人审核后,由检察长决定(权力清单 基层院第 3 项)。" in html
     assert "部门负责人审核 → 检察长决定" in html
     assert "为什么不能?" in html
     html = client.get(
