@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
@@ -32,11 +33,23 @@ from procuracy.organisation import services as organisation
 from procuracy.organisation.models import BusinessLine, Department, Procuratorate
 from procuracy.people import services as people
 from procuracy.people.models import GradeRecord, Position, QuotaRecord, RankRecord, Staff
+from procuracy.powers import services as powers
+from procuracy.powers import shipped
+from procuracy.powers.checks import ItemFields
+from procuracy.powers.models import ApprovalBody, ListLevel, PowerList
 
 # The one documented password of every demo account (README, and printed by the command).
 DEMO_PASSWORD = "demo-2026-procuracy"
 ADMIN_LOGIN = "admin"
 ADMIN_ROLE = gettext_noop("系统管理员")
+
+# The power lists: the templates in force with the reform, revised after the 2024 opinion.
+LISTS_APPROVED = datetime.date(2019, 6, 20)
+LISTS_FROM = datetime.date(2019, 7, 1)
+LISTS_REVISED = datetime.date(2024, 8, 20)
+LISTS_REVISED_FROM = datetime.date(2024, 9, 1)
+PROSECUTION_ITEMS = ("B09-1", "B09-3", "B09-5")  # 提起公诉: the prosecutor's amount limit
+REVISED_THRESHOLD = Decimal("10000000")
 
 
 class Progress:
@@ -236,6 +249,48 @@ class _Builder:
             )
             self.tick()
 
+    def power_lists(self) -> None:
+        """The province's three lists, loaded from the shipped templates with the reform and
+        approved in committee by the provincial chief; then, after the SPP's 2024 opinion, a
+        second version of the base list that raises the amount below which a prosecutor
+        decides a prosecution (500万 → 1000万), so that the pages have a history to compare."""
+        self.progress.phase(_("权力清单"))
+        province = self.places[self.plan.places[0].key]
+        chief = Actor(login="province_chief", staff=self.staff[self.plan.places[0].leaders[0]])
+        shipped.load_templates(
+            chief, province, effective_from=LISTS_FROM, occurred_at=at_start_of(LISTS_APPROVED)
+        )
+        for _n in range(9):  # three lists opened, drafted and approved
+            self.tick()
+        base = PowerList.objects.get(procuratorate=province, level=ListLevel.BASE)
+        when = at_start_of(LISTS_REVISED)
+        draft = powers.draft_version(
+            actor=chief,
+            power_list=base,
+            note=_("落实最高人民检察院2024年《关于人民检察院全面准确落实司法责任制的若干意见》"),
+            occurred_at=when,
+        )
+        self.tick()
+        items = draft.items.filter(code__in=PROSECUTION_ITEMS).select_related("matter")
+        # The chief's range moves up first, so that no two deciders overlap in between.
+        for item in sorted(items, key=lambda i: i.max_amount is not None):
+            fields = ItemFields.of(item)
+            if fields.max_amount is not None:
+                fields.max_amount = REVISED_THRESHOLD
+            if fields.min_amount is not None:
+                fields.min_amount = REVISED_THRESHOLD
+            powers.change_item(actor=chief, item=item, fields=fields, occurred_at=when)
+            self.tick()
+        powers.approve_version(
+            actor=chief,
+            version=draft,
+            effective_from=LISTS_REVISED_FROM,
+            body=ApprovalBody.COMMITTEE,
+            reference=_("省院检委会〔2024〕第9次会议"),
+            occurred_at=when,
+        )
+        self.tick()
+
     def accounts(self, password: str) -> list[Account]:
         self.progress.phase(_("登录账号"))
         out = []
@@ -265,6 +320,7 @@ def build(
     builder.positions()
     builder.orgs()
     builder.absences(today)
+    builder.power_lists()
     accounts = [create_admin(password), *builder.accounts(password)]
     return Built(accounts=accounts, calls=builder.calls)
 

@@ -20,6 +20,7 @@ from procuracy.demo import province
 from procuracy.demo.plan import Shape, make_plan
 from procuracy.ledger.verify import verify
 from procuracy.organisation.models import BusinessLine, Department, Procuratorate
+from procuracy.powers.models import ListVersion
 from procuracy.people.models import (
     Absence,
     GradeRecord,
@@ -90,6 +91,7 @@ def test_every_row_the_demo_writes_left_its_act(db):
     assert acts("people.absence_recorded") == Absence.objects.count()
     assert acts("org.sole_formed") + acts("org.team_formed") == CaseHandlingOrg.objects.count()
     assert acts("people.account_opened") == len(built.accounts) - 1  # the admin is set-up
+    assert acts("powers.version_approved") == ListVersion.objects.count() == 4
     assert Act.objects.count() == built.calls
 
 
@@ -103,6 +105,28 @@ def test_the_demo_is_ledgered_entry_for_act_and_row_for_row(db):
     assert report.problems == []
     assert report.size == built.calls
     assert report.rows > built.calls  # memberships and postings come with their acts
+
+
+def test_the_province_lists_are_in_force_and_revised_in_2024(db):
+    """A base prosecutor decides a prosecution of 8 million yuan under the 2024 version, not
+    under the 2019 one, where it went to the chief."""
+    from decimal import Decimal
+
+    from procuracy.core.actors import Actor
+    from procuracy.powers.engine import Context, authorize
+
+    _build()
+    prosecutor = Actor.for_login("prosecutor")
+    place = prosecutor.staff.procuratorate
+    assert {v.power_list.level for v in ListVersion.objects.all()} == {"province", "city", "base"}
+
+    def prosecute(day):
+        facts = Context(procuratorate=place, amount=Decimal("8000000"), on=day)
+        return authorize(prosecutor, "prosecute", facts)
+
+    before, after = prosecute(datetime.date(2024, 8, 31)), prosecute(datetime.date(2024, 9, 1))
+    assert not before.allowed and before.path[-1].holder == "chief"
+    assert after.allowed and after.rule.code == "B09-1"
 
 
 def test_history_is_dated_when_it_happened_not_when_it_was_built(db):
