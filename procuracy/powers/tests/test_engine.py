@@ -185,3 +185,34 @@ def test_the_committee_approves_where_the_province_requires_it(world, base_list,
         actor=chief, version=version, effective_from=later, body="chief"
     )
     assert (approved.status, approved.approved_by) == ("approved", world.province_chief)
+
+
+def test_a_procuratorate_adds_items_only_for_matters_the_province_leaves_out(world):
+    from procuracy.powers.services import ListProblems
+
+    issue(world, "base", arrest_items(), allows_additions=True)
+    with pytest.raises(ListProblems) as refused:
+        issue(
+            world,
+            "base",
+            [item(1, "approve_arrest", "prosecutor", when_any=["major"])],
+            kind="additions",
+            procuratorate=world.base,
+        )
+    assert "已列入全省统一清单" in refused.value.reasons[0]
+    issue(
+        world,
+        "base",
+        [item(1, "judicial_relief", "prosecutor", line="complaints")],
+        kind="additions",
+        procuratorate=world.base,
+    )
+    decision = authorize(world.actor(world.alice), "judicial_relief", at(world))
+    assert decision.allowed
+    assert decision.sentence == "“司法救助决定”由检察官决定(权力清单 本院补充清单第 1 项)。"
+    # The other base procuratorate has no additions: the matter stays the chief's there.
+    elsewhere = Context(procuratorate=world.other_base, on=IN_FORCE)
+    assert (
+        "未列入权力清单"
+        in authorize(world.actor(world.olga), "judicial_relief", elsewhere).sentence
+    )
