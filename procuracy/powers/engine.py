@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from procuracy.core.actors import Actor
 from procuracy.core.models import today
@@ -131,7 +131,17 @@ class Step:
 
     @property
     def label(self) -> str:
-        return f"{Holder(self.holder).label}{Power(self.power).label}"
+        return step_label(self.holder, self.power)
+
+
+def step_label(holder: str, power: str) -> str:
+    """检察长决定 / "chief procurator to decide"."""
+    return _("%(holder)s%(power)s") % {"holder": Holder(holder).label, "power": Power(power).label}
+
+
+def joined(parts) -> str:
+    """Names in a sentence: 甲、乙 / "a, b"."""
+    return pgettext("list separator", "、").join(str(p) for p in parts)
 
 
 # Why a decision came out as it did; the sentence is written only when someone reads it.
@@ -247,7 +257,7 @@ def _reserved(d: Decision) -> str:
     *reviews, last = d.path
     who = {"matter": d.act_label, "last": last.label, "citation": d.rule.citation}
     if reviews:
-        who["reviews"] = "、".join(step.label for step in reviews)
+        who["reviews"] = joined(step.label for step in reviews)
         sentence = _("“%(matter)s”须经%(reviews)s后,由%(last)s(%(citation)s)") % who
     else:
         sentence = _("“%(matter)s”须由%(last)s(%(citation)s)") % who
@@ -287,7 +297,7 @@ def _role_not_held(d: Decision) -> str:
     from procuracy.people.models import PositionKind
 
     assert d.role is not None
-    holders = "、".join(sorted(str(PositionKind(k).label) for k in d.role.holders))
+    holders = joined(sorted(str(PositionKind(k).label) for k in d.role.holders))
     where = _("本院或上级院") if d.role.reach == BELOW else _("本院")
     return _("“%(act)s”须由%(where)s的%(holders)s办理,您没有该职务。") % {
         "act": d.act_label,

@@ -197,7 +197,7 @@ def flags_text(flags) -> str:
     stored in."""
     order = {flag: n for n, flag in enumerate(Flag.values)}
     ordered = sorted(flags, key=lambda f: order.get(f, len(order)))
-    return "、".join(str(Flag(f).label) if f in order else f for f in ordered)
+    return engine.joined(str(Flag(f).label) if f in order else f for f in ordered)
 
 
 def amount_text(low: Decimal | None, high: Decimal | None) -> str:
@@ -218,7 +218,7 @@ def conditions(it: Item | ItemFields) -> list[tuple[str, str]]:
     """(label, text) for each condition the item sets; none when it applies to every case."""
     found = []
     if it.case_types:
-        found.append((_("案件类型"), "、".join(it.case_types)))
+        found.append((_("案件类型"), engine.joined(it.case_types)))
     if it.when_any:
         found.append((_("适用情形"), flags_text(it.when_any)))
     if it.unless:
@@ -240,7 +240,7 @@ def field_text(name: str, value) -> str:
     if name in ("when_any", "unless"):
         return flags_text(value)
     if name == "case_types":
-        return "、".join(value)
+        return engine.joined(value)
     if name in ("min_amount", "max_amount"):
         return _yuan(value)
     return str(value)
@@ -435,7 +435,9 @@ def decide(
         raise RuleViolation(_("没有代码为 %(code)s 的事项。") % {"code": matter}, "matter")
     unknown = [f for f in flags if f not in Flag.values]
     if unknown:
-        raise RuleViolation(_("没有这些情形:%(flags)s。") % {"flags": "、".join(unknown)}, "flags")
+        raise RuleViolation(
+            _("没有这些情形:%(flags)s。") % {"flags": engine.joined(unknown)}, "flags"
+        )
     if business_line and not BusinessLine.objects.filter(code=business_line).exists():
         message = _("没有代码为 %(code)s 的业务条线。") % {"code": business_line}
         raise RuleViolation(message, "business_line")

@@ -410,7 +410,7 @@ def delegate(
         )
     reserved = _reserved_holders(procuratorate, matter, valid_from)
     if reserved:
-        names = "、".join(str(Holder(h).label) for h in sorted(reserved))
+        names = engine.joined(Holder(h).label for h in sorted(reserved))
         raise RuleViolation(
             _("“%(matter)s”是权力清单保留由%(holders)s决定的事项,不能授权。")
             % {"matter": matter, "holders": names},

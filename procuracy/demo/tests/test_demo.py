@@ -20,7 +20,6 @@ from procuracy.demo import province
 from procuracy.demo.plan import Shape, make_plan
 from procuracy.ledger.verify import verify
 from procuracy.organisation.models import BusinessLine, Department, Procuratorate
-from procuracy.powers.models import ListVersion
 from procuracy.people.models import (
     Absence,
     GradeRecord,
@@ -29,6 +28,7 @@ from procuracy.people.models import (
     RankRecord,
     Staff,
 )
+from procuracy.powers.models import ListVersion
 
 SMALL = Shape(
     cities=2,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from procuracy.powers import selectors
+from procuracy.powers import engine, selectors
 from procuracy.powers.models import Holder, Power
 
 register = template.Library()
@@ -32,6 +32,12 @@ def holder_label(code: str) -> str:
 @register.filter
 def power_label(code: str) -> str:
     return str(Power(code).label) if code in Power.values else code
+
+
+@register.filter
+def step(holder: str, power: str) -> str:
+    """`{{ item.holder|step:item.power }}`: 检察长决定 / "chief procurator to decide"."""
+    return engine.step_label(holder, power)
 
 
 @register.filter
