@@ -218,7 +218,9 @@ class CheckForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     matter = forms.ChoiceField(label=_("事项"))
-    power = forms.ChoiceField(label=_("权力类型"), choices=Power.choices, initial=Power.DECIDE)
+    power = forms.ChoiceField(
+        label=_("权力类型"), choices=Power.choices, initial=Power.DECIDE, required=False
+    )
     procuratorate = forms.TypedChoiceField(
         label=_("检察院"),
         required=False,

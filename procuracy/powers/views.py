@@ -31,7 +31,7 @@ from procuracy.powers.forms import (
     RemoveForm,
     RevokeForm,
 )
-from procuracy.powers.models import Delegation, Item, ListVersion, PowerList, VersionStatus
+from procuracy.powers.models import Delegation, Item, ListVersion, Power, PowerList, VersionStatus
 
 PAGE_SIZE = 50
 
@@ -414,7 +414,7 @@ def _answer(*, actor, asked) -> tuple[engine.Decision, Actor]:
     return selectors.decide(
         who,
         matter=data["matter"],
-        power=data["power"],
+        power=data["power"] or Power.DECIDE,
         flags=data["flags"],
         business_line=data["business_line"],
         case_type=data["case_type"],
