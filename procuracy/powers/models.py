@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from procuracy.core.models import Ledgered, Validity, today
@@ -198,7 +199,7 @@ class ListVersion(Ledgered):
         ]
 
     def __str__(self) -> str:
-        return f"{self.power_list.title} 第{self.number}版"
+        return gettext("%(title)s 第%(n)s版") % {"title": self.power_list.title, "n": self.number}
 
     def state_on(self, day: datetime.date | None = None) -> str:
         """draft, approved (not yet in force), effective, superseded or discarded."""
