@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def today() -> datetime.date:
-    """The calendar day in the installation's time zone (Asia/Shanghai)."""
-    return timezone.localdate()
+    """The calendar day in the installation's time zone (Asia/Shanghai). Not
+    `timezone.localdate()`, which looks up the active zone (asgiref's Local) at 3 µs a call —
+    more than the rest of a power-list decision; nothing here activates another zone."""
+    return datetime.datetime.now(timezone.get_default_timezone()).date()
 
 
 class ValidityQuerySet(models.QuerySet):

@@ -202,16 +202,15 @@ def authorize(
     facts = (matter, power, ctx.business_line, ctx.case_type, ctx.mask, ctx.amount)
     found = index.memo.get(facts)
     if found is None:
-        applying = tuple(r for r in index.rules.get((matter, power), ()) if r.applies(ctx))
-        found = (applying, _path(index, matter, ctx, applying) if applying else ())
+        found = _answers(index, matter, name, power, ctx)
         if len(index.memo) < MEMO_SIZE:
             index.memo[facts] = found
-    applying, path = found
-    for rule in applying:
-        if rule.holder in held:
-            return Decision(True, matter, name, power, GRANTED, rule=rule)
-    if applying:
-        return Decision(False, matter, name, power, RESERVED, rule=applying[0], path=path)
+    granted, reserved = found
+    for holder, decision in granted:
+        if holder in held:
+            return decision
+    if reserved is not None:
+        return reserved
     # 规则 Art 4: a matter not on the list is the chief's, who may refer it to the committee
     # or delegate it by a written instruction.
     if Holder.CHIEF in held:
@@ -222,6 +221,21 @@ def authorize(
                 return Decision(True, matter, name, power, DELEGATED, grant=grant)
     chief = (Step(Holder.CHIEF, Power.DECIDE),)
     return Decision(False, matter, name, power, UNLISTED, path=chief)
+
+
+def _answers(
+    index: Index, matter: str, name: str, power: str, ctx: Context
+) -> tuple[tuple[tuple[str, Decision], ...], Decision | None]:
+    """The decisions for one combination of facts, made once (a frozen Decision costs 1 µs to
+    build): one per applying item for its holder, and the refusal with the path upward."""
+    applying = tuple(r for r in index.rules.get((matter, power), ()) if r.applies(ctx))
+    granted = tuple(
+        (r.holder, Decision(True, matter, name, power, GRANTED, rule=r)) for r in applying
+    )
+    if not applying:
+        return granted, None
+    path = _path(index, matter, ctx, applying)
+    return granted, Decision(False, matter, name, power, RESERVED, rule=applying[0], path=path)
 
 
 def _path(index: Index, matter: str, ctx: Context, applying: tuple[Rule, ...]) -> tuple[Step, ...]:
@@ -405,7 +419,9 @@ class Index:
     grants: dict[tuple[int, str, str], tuple[Grant, ...]]
     matter_names: dict[str, str]
     versions: tuple[int, ...]  # the versions in force, for display
-    memo: dict[tuple, tuple[tuple[Rule, ...], tuple[Step, ...]]] = field(default_factory=dict)
+    memo: dict[tuple, tuple[tuple[tuple[str, Decision], ...], Decision | None]] = field(
+        default_factory=dict
+    )
 
 
 _lock = threading.Lock()

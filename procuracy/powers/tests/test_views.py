@@ -318,7 +318,9 @@ def test_every_page_carries_no_inline_script_or_style(world, sign_in, draft):
 
 def test_the_check_page_asks_about_deciding_unless_told_otherwise(world, sign_in):
     issue(world, "base", [item(1, "approve_arrest", "chief")])
-    response = sign_in("alice").get("/powers/check/", {"matter": "approve_arrest", "on": "2026-02-01"})
+    response = sign_in("alice").get(
+        "/powers/check/", {"matter": "approve_arrest", "on": "2026-02-01"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "“批准逮捕”须由检察长决定(权力清单 基层院第 1 项)" in html
