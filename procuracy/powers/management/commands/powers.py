@@ -22,7 +22,7 @@ from procuracy.core.errors import ActDenied, RuleViolation
 from procuracy.core.management.acts import add_actor_argument, date_arg
 from procuracy.core.models import today
 from procuracy.organisation.models import Level, Procuratorate
-from procuracy.powers import engine, services, shipped, tabular
+from procuracy.powers import selectors, services, shipped, tabular
 from procuracy.powers.checks import problems
 from procuracy.powers.models import (
     STATE_LABELS,
@@ -180,17 +180,17 @@ class Command(BaseCommand):
                 )
             )
         actor, facts = _actor(staff), _facts(matter, flags, line, amount)
-        assert actor.staff is not None
-        context = engine.Context(
-            procuratorate=actor.staff.procuratorate,
+        decision = selectors.decide(
+            actor,
+            matter=facts["matter"].code,
+            power=power,
+            flags=facts["flags"],
             business_line=facts["line"].code if facts["line"] else "",
             case_type=case_type,
-            flags=frozenset(facts["flags"]),
             amount=facts["amount"],
             on=on,
         )
-        decision = engine.authorize(actor, facts["matter"].code, context, power)
-        answer = _answer(actor, decision, context, facts, case_type)
+        answer = _answer(actor, decision, on, facts, case_type)
         if options["json"]:
             self.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2))
         else:
@@ -262,7 +262,7 @@ def _facts(matter: str, flags: str, line: str, amount: str | None) -> dict:
         raise _usage(str(bad)) from None
 
 
-def _answer(actor, decision, context, facts, case_type) -> dict:
+def _answer(actor, decision, on, facts, case_type) -> dict:
     """The engine's answer as plain data: what --json prints and the table shows."""
     item = None
     if decision.rule is not None:
@@ -281,17 +281,17 @@ def _answer(actor, decision, context, facts, case_type) -> dict:
     return {
         "allowed": decision.allowed,
         "staff": {"login": actor.login, "name": actor.staff.name},
-        "procuratorate": context.procuratorate.name,
-        "on": (context.on or today()).isoformat(),
+        "procuratorate": actor.staff.procuratorate.name,
+        "on": (on or today()).isoformat(),
         "matter": {"code": facts["matter"].code, "name": facts["matter"].name},
         "power": decision.power,
         "power_label": str(Power(decision.power).label),
         "facts": {
-            "flags": sorted(context.flags),
+            "flags": sorted(facts["flags"]),
             "business_line": facts["line"].code if facts["line"] else None,
             "business_line_name": facts["line"].name if facts["line"] else None,
             "case_type": case_type or None,
-            "amount": str(context.amount) if context.amount is not None else None,
+            "amount": str(facts["amount"]) if facts["amount"] is not None else None,
         },
         "assumed_handler": True,
         "item": item,
