@@ -12,10 +12,12 @@ from procuracy.core.models import today
 from procuracy.organisation import selectors as organisation
 from procuracy.organisation.models import BusinessLine
 from procuracy.people.forms import ANY, DateInput, QuickSelect
+from procuracy.powers import tabular
 from procuracy.powers.checks import ItemFields
 from procuracy.powers.models import ApprovalBody, Flag, Holder, Item, Matter, Power
 
 ALL_LINES = _("全部业务条线")
+MAX_UPLOAD = 5 * 1024 * 1024  # a list of a few hundred items is some tens of kilobytes
 
 
 def _lines() -> list[tuple[str, str]]:
@@ -161,6 +163,27 @@ class RemoveForm(forms.Form):
 
 class DraftForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+
+class ImportForm(forms.Form):
+    """A spreadsheet (XLSX or CSV, the columns of docs/powers.md) that becomes a new draft."""
+
+    file = forms.FileField(
+        label=_("清单文件"),
+        help_text=_("Excel(.xlsx)或 CSV 文件,列名与导出的文件相同"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("文件超过 5 MB,请检查是否选错了文件。"))
+        try:
+            self.format = tabular.format_of(upload.name)
+        except ValueError as bad:
+            raise forms.ValidationError(str(bad)) from None
+        return upload
 
 
 class DelegationForm(forms.Form):

@@ -5,13 +5,16 @@ answers "why can't I?"."""
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,13 +22,14 @@ from procuracy.core.actors import Actor, actor_of
 from procuracy.core.models import today
 from procuracy.core.views import Fact, perform, refused_status
 from procuracy.organisation.models import Procuratorate
-from procuracy.powers import engine, selectors, services
+from procuracy.powers import engine, selectors, services, tabular
 from procuracy.powers.forms import (
     ApproveForm,
     CheckForm,
     DelegationForm,
     DiscardForm,
     DraftForm,
+    ImportForm,
     ItemFilterForm,
     ItemForm,
     RemoveForm,
@@ -136,6 +140,8 @@ def _version_controls(actor, v: ListVersion, forms: dict) -> dict:
         controls["offer_draft"] = True
         if draft.allowed or "draft_form" in forms:
             controls["draft_form"] = forms.get("draft_form") or DraftForm(auto_id="new-%s")
+        if draft.allowed or "import_form" in forms:
+            controls["import_form"] = forms.get("import_form") or ImportForm(auto_id="imp-%s")
     return controls
 
 
@@ -220,6 +226,64 @@ def new_draft(request, pk: int):
         messages.success(request, _("已起草第 %(n)s 版。") % {"n": draft.number})
         return redirect("powers:version", pk=draft.pk)
     return _render_version(request, v, status=refused_status(form), draft_form=form)
+
+
+@require_POST
+def import_draft(request, pk: int):
+    """A new draft of the version's list from a spreadsheet: every row checked, nothing
+    written while any is wrong."""
+    actor = actor_of(request)
+    v = _version_or_404(pk)
+    form = ImportForm(request.POST, request.FILES, auto_id="imp-%s")
+    draft = form.is_valid() and _perform(
+        form,
+        _draft_from_file,
+        actor=actor,
+        power_list=v.power_list,
+        upload=form.cleaned_data["file"],
+        format=form.format,
+        note=form.cleaned_data["note"],
+    )
+    if draft:
+        messages.success(
+            request,
+            _("已从文件导入第 %(n)s 版草稿,共 %(items)s 项。")
+            % {"n": draft.number, "items": draft.items.count()},
+        )
+        return redirect("powers:version", pk=draft.pk)
+    return _render_version(request, v, status=refused_status(form), import_form=form)
+
+
+def _draft_from_file(*, actor, power_list, upload, format, note):
+    items = tabular.read(upload, format)
+    source = _("导入:%(name)s") % {"name": upload.name}
+    return services.draft_version(
+        actor=actor, power_list=power_list, items=items, source=source[:200], note=note
+    )
+
+
+@require_GET
+def export(request, pk: int, format: str):
+    """A version as a spreadsheet, in the columns an import reads."""
+    if format not in tabular.FORMATS:
+        raise Http404
+    v = _version_or_404(pk)
+    buffer = io.BytesIO()
+    tabular.write(v, buffer, format)
+    name = _("%(title)s(第%(n)s版).%(format)s") % {
+        "title": v.power_list.title,
+        "n": v.number,
+        "format": format,
+    }
+    response = HttpResponse(buffer.getvalue(), content_type=EXPORT_TYPES[format])
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
 
 
 # ---- an item -----------------------------------------------------------------------------

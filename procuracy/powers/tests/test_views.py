@@ -324,3 +324,56 @@ def test_the_check_page_asks_about_deciding_unless_told_otherwise(world, sign_in
     html = response.content.decode()
     assert response.status_code == 200
     assert "“批准逮捕”须由检察长决定(权力清单 基层院第 1 项)" in html
+
+
+def test_a_version_downloads_as_the_spreadsheet_an_import_reads(world, sign_in, in_force):
+    import io
+
+    from procuracy.powers import tabular
+
+    response = sign_in("alice").get(reverse("powers:export", args=[in_force.pk, "xlsx"]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    rows = tabular.read(io.BytesIO(response.content), "xlsx")
+    assert [(r.number, r.matter.code, r.holder) for r in rows] == [
+        (i.number, i.matter.code, i.holder) for i in in_force.items.order_by("number")
+    ]
+
+
+def _upload(version, rows: list[str], name="清单.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    header = "序号,编号,业务条线,案件类型,事项,权力主体,权力类型,适用情形(任一),除外情形,依据,备注"
+    content = "\n".join([header, *rows]).encode("utf-8")
+    return {"file": SimpleUploadedFile(name, content, content_type="text/csv"), "note": ""}
+
+
+def test_an_uploaded_list_becomes_a_draft_or_says_which_rows_are_wrong(world, sign_in, in_force):
+    client = sign_in("province_chief")
+    url = reverse("powers:import", args=[in_force.pk])
+    bad = _upload(
+        in_force,
+        ["1,X-1,,,批准逮捕,检察官,决定,,,,", "2,X-2,,,批准逮捕,处长,决定,重大,,,"],
+    )
+    response = client.post(url, bad)
+    assert response.status_code == 200
+    assert "第 3 行:权力主体“处长”不存在" in response.content.decode()
+    assert ListVersion.objects.count() == 1
+
+    good = _upload(
+        in_force,
+        ["1,X-1,,,批准逮捕,检察官,决定,,重大,,", "2,X-2,,,批准逮捕,检察长,决定,重大,,,"],
+    )
+    response = client.post(url, good)
+    draft = ListVersion.objects.get(status="draft")
+    assert response.status_code == 302 and response["Location"] == page(draft)
+    assert draft.items.count() == 2 and "清单.csv" in draft.source
+
+
+def test_a_prosecutor_cannot_import_a_list_and_the_attempt_is_recorded(world, sign_in, in_force):
+    url = reverse("powers:import", args=[in_force.pk])
+    good = _upload(in_force, ["1,X-1,,,批准逮捕,检察官,决定,,,,"])
+    response = sign_in("alice").post(url, good)
+    assert response.status_code == 403
+    assert ListVersion.objects.count() == 1
+    assert Refusal.objects.get().act == "powers.draft"
