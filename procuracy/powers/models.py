@@ -78,7 +78,8 @@ class ListLevel(models.TextChoices):
 
 class Matter(models.Model):
     """事项: a decision or act on a case that a power list assigns. Reference data shipped with
-    the code (a data migration); a province may add matters in the admin."""
+    the code (a data migration): the cases issue's acts name these codes, so a new matter comes
+    with the code that performs it."""
 
     code = models.SlugField(_("代码"), max_length=48, unique=True)
     number = models.PositiveSmallIntegerField(_("序号"), unique=True)

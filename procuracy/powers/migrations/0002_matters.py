@@ -1,7 +1,7 @@
 """The catalogue of matters (事项) a power list assigns: the decisions and acts on a case that
 the 刑事诉讼法, the 规则 and the four functions' rules give to a procuratorate.
 
-Reference data shipped with the code, like a fixture; a province may add matters in the admin.
+Reference data shipped with the code, like a fixture: the acts on cases name these codes.
 """
 
 from django.db import migrations
