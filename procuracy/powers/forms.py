@@ -161,8 +161,21 @@ class RemoveForm(forms.Form):
     """Nothing to fill in: posting it is the act."""
 
 
+ALLOWS_ADDITIONS = forms.BooleanField(
+    label=_("允许各院补充"),
+    required=False,
+    help_text=_("允许适用本清单的检察院为清单未列的事项制定本院补充清单"),
+)
+
+
 class DraftForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
+    allows_additions = ALLOWS_ADDITIONS
+
+    def __init__(self, *args, level_list: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not level_list:  # only the province's lists say whether others may add
+            del self.fields["allows_additions"]
 
 
 class ImportForm(forms.Form):
@@ -174,6 +187,12 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
+    allows_additions = ALLOWS_ADDITIONS
+
+    def __init__(self, *args, level_list: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not level_list:
+            del self.fields["allows_additions"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

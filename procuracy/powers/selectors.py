@@ -92,6 +92,17 @@ def lists_for(actor: Actor) -> list[PowerList]:
     return with_versions(lists)
 
 
+def may_add_to(place: Procuratorate, lists: list[PowerList]) -> bool:
+    """Whether the place may open its own additions: below the province, with none yet, and
+    the province's list in force for its level allows them."""
+    if place.level == "province":
+        return False
+    if any(pl.kind == ListKind.ADDITIONS and pl.procuratorate_id == place.pk for pl in lists):
+        return False
+    versions = engine.versions_in_force(place, today())
+    return bool(versions) and versions[0].allows_additions
+
+
 def with_versions(lists) -> list[PowerList]:
     """The lists in reading order (by issuer; each province's levels top down, then the
     additions), each with `version_rows` (newest first, with their states and item counts) and

@@ -126,17 +126,17 @@ def _fill(version: ListVersion, items: list[ItemFields]) -> list[Item]:
 def _check(power_list: PowerList, items: list[ItemFields], on: datetime.date | None) -> None:
     reasons = problems(items)
     if power_list.kind == ListKind.ADDITIONS:
-        reasons += _additions_problems(power_list, items, on)
+        reasons += _additions_problems(power_list.procuratorate, items, on)
     if reasons:
         raise ListProblems(reasons)
 
 
 def _additions_problems(
-    power_list: PowerList, items: list[ItemFields], on: datetime.date | None
+    procuratorate: Procuratorate, items: list[ItemFields], on: datetime.date | None
 ) -> list[str]:
     """Additions fill gaps: a matter the province's list covers is not theirs to assign."""
     day = on or timezone.localdate()
-    versions = engine.versions_in_force(power_list.procuratorate, day)
+    versions = engine.versions_in_force(procuratorate, day)
     main = next((v for v in versions if v.power_list.kind == ListKind.LEVEL), None)
     if main is None:
         return [_("全省统一清单尚未生效,不能制定本院补充清单。")]
@@ -207,6 +207,31 @@ def draft_version(
         occurred_at=occurred_at,
     )
     return version
+
+
+def draft_additions(
+    *,
+    actor: Actor,
+    procuratorate: Procuratorate,
+    items: list[ItemFields],
+    source: str = "",
+    note: str = "",
+) -> ListVersion:
+    """A draft of the procuratorate's own additions, opening its additions list if it has none
+    (two acts). Every item is checked before either is performed."""
+    reasons = problems(items) + _additions_problems(procuratorate, items, None)
+    if reasons:
+        raise ListProblems(reasons)
+    power_list = PowerList.objects.filter(
+        procuratorate=procuratorate, kind=ListKind.ADDITIONS
+    ).first() or create_list(
+        actor=actor,
+        procuratorate=procuratorate,
+        level=ListLevel.of(procuratorate.level),
+        kind=ListKind.ADDITIONS,
+        title=_("%(name)s检察官权力清单补充清单") % {"name": procuratorate.name},
+    )
+    return draft_version(actor=actor, power_list=power_list, items=items, source=source, note=note)
 
 
 def _draft_of(item_or_version) -> ListVersion:

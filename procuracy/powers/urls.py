@@ -21,6 +21,7 @@ urlpatterns = [
     path("items/<int:pk>/change/", views.change_item, name="change_item"),
     path("items/<int:pk>/remove/", views.remove_item, name="remove_item"),
     path("lists/<int:pk>/compare/", views.compare, name="compare"),
+    path("additions/<int:pk>/", views.new_additions, name="new_additions"),
     path("delegations/<int:pk>/", views.delegations, name="delegations"),
     path("delegations/<int:pk>/grant/", views.grant, name="grant"),
     path("delegations/revoke/<int:pk>/", views.revoke, name="revoke"),

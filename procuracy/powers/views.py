@@ -35,7 +35,15 @@ from procuracy.powers.forms import (
     RemoveForm,
     RevokeForm,
 )
-from procuracy.powers.models import Delegation, Item, ListVersion, Power, PowerList, VersionStatus
+from procuracy.powers.models import (
+    Delegation,
+    Item,
+    ListKind,
+    ListVersion,
+    Power,
+    PowerList,
+    VersionStatus,
+)
 
 PAGE_SIZE = 50
 
@@ -85,14 +93,26 @@ def _place_or_404(actor, pk: int) -> Procuratorate:
 
 @require_GET
 def index(request):
+    return _render_index(request)
+
+
+def _render_index(request, status=200, additions_form=None):
     actor = actor_of(request)
     place = actor.staff.procuratorate if actor.staff else None
+    lists = selectors.lists_for(actor)
     context = {
-        "lists": selectors.lists_for(actor),
+        "lists": lists,
         "place": place,
         "refusals": place is not None and engine.may(actor, selectors.READ_REFUSALS, place),
     }
-    return render(request, "powers/index.html", context)
+    if place is not None and selectors.may_add_to(place, lists):
+        draft = _decision(actor, services.DRAFT, place)
+        context["additions_decision"] = draft
+        if draft.allowed or additions_form is not None:
+            context["additions_form"] = additions_form or ImportForm(
+                auto_id="add-list-%s", level_list=False
+            )
+    return render(request, "powers/index.html", context, status=status)
 
 
 def _version_facts(v: ListVersion) -> list[Fact]:
@@ -138,10 +158,16 @@ def _version_controls(actor, v: ListVersion, forms: dict) -> dict:
             controls["approve_form"] = forms.get("approve_form") or ApproveForm(auto_id="app-%s")
     elif v.status == VersionStatus.APPROVED and v == selectors.newest(v.power_list):
         controls["offer_draft"] = True
+        level = v.power_list.kind == ListKind.LEVEL
+        initial = {"allows_additions": v.allows_additions}
         if draft.allowed or "draft_form" in forms:
-            controls["draft_form"] = forms.get("draft_form") or DraftForm(auto_id="new-%s")
+            controls["draft_form"] = forms.get("draft_form") or DraftForm(
+                auto_id="new-%s", initial=initial, level_list=level
+            )
         if draft.allowed or "import_form" in forms:
-            controls["import_form"] = forms.get("import_form") or ImportForm(auto_id="imp-%s")
+            controls["import_form"] = forms.get("import_form") or ImportForm(
+                auto_id="imp-%s", initial=initial, level_list=level
+            )
     return controls
 
 
@@ -218,7 +244,8 @@ def new_draft(request, pk: int):
     """A new draft of the version's list, copied from its newest version."""
     actor = actor_of(request)
     v = _version_or_404(pk)
-    form = DraftForm(request.POST, auto_id="new-%s")
+    level = v.power_list.kind == ListKind.LEVEL
+    form = DraftForm(request.POST, auto_id="new-%s", level_list=level)
     draft = form.is_valid() and perform(
         form, services.draft_version, actor=actor, power_list=v.power_list, **form.cleaned_data
     )
@@ -234,7 +261,8 @@ def import_draft(request, pk: int):
     written while any is wrong."""
     actor = actor_of(request)
     v = _version_or_404(pk)
-    form = ImportForm(request.POST, request.FILES, auto_id="imp-%s")
+    level = v.power_list.kind == ListKind.LEVEL
+    form = ImportForm(request.POST, request.FILES, auto_id="imp-%s", level_list=level)
     draft = form.is_valid() and _perform(
         form,
         _draft_from_file,
@@ -243,6 +271,7 @@ def import_draft(request, pk: int):
         upload=form.cleaned_data["file"],
         format=form.format,
         note=form.cleaned_data["note"],
+        allows_additions=form.cleaned_data.get("allows_additions"),
     )
     if draft:
         messages.success(
@@ -254,11 +283,50 @@ def import_draft(request, pk: int):
     return _render_version(request, v, status=refused_status(form), import_form=form)
 
 
-def _draft_from_file(*, actor, power_list, upload, format, note):
+def _draft_from_file(*, actor, power_list, upload, format, note, allows_additions):
     items = tabular.read(upload, format)
     source = _("导入:%(name)s") % {"name": upload.name}
     return services.draft_version(
-        actor=actor, power_list=power_list, items=items, source=source[:200], note=note
+        actor=actor,
+        power_list=power_list,
+        items=items,
+        source=source[:200],
+        note=note,
+        allows_additions=allows_additions,
+    )
+
+
+@require_POST
+def new_additions(request, pk: int):
+    """A procuratorate's own additions, drafted from a spreadsheet where the province's list in
+    force allows them."""
+    actor = actor_of(request)
+    place = _place_or_404(actor, pk)
+    form = ImportForm(request.POST, request.FILES, auto_id="add-list-%s", level_list=False)
+    draft = form.is_valid() and _perform(
+        form,
+        _additions_from_file,
+        actor=actor,
+        procuratorate=place,
+        upload=form.cleaned_data["file"],
+        format=form.format,
+        note=form.cleaned_data["note"],
+    )
+    if draft:
+        messages.success(
+            request,
+            _("已从文件导入第 %(n)s 版草稿,共 %(items)s 项。")
+            % {"n": draft.number, "items": draft.items.count()},
+        )
+        return redirect("powers:version", pk=draft.pk)
+    return _render_index(request, status=refused_status(form), additions_form=form)
+
+
+def _additions_from_file(*, actor, procuratorate, upload, format, note):
+    items = tabular.read(upload, format)
+    source = _("导入:%(name)s") % {"name": upload.name}
+    return services.draft_additions(
+        actor=actor, procuratorate=procuratorate, items=items, source=source[:200], note=note
     )
 
 

@@ -4,6 +4,7 @@ or allowed, 1 refused or not allowed, 2 bad usage)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from io import StringIO
 
 import openpyxl
@@ -187,3 +188,68 @@ def test_check_refuses_unknown_names_and_cases_with_exit_2(world, base_list):
         with pytest.raises(CommandError, match=says) as refused:
             powers("check", *args)
         assert refused.value.returncode == 2, args
+
+
+APPROVE_BASE = ("approve", "--level", "base", "--effective-from", "2099-01-01")
+APPROVE_BASE += ("--as", "province_chief")
+
+
+def test_a_draft_is_approved_from_the_command_line_and_takes_effect(world, base_list, tmp_path):
+    from procuracy.powers.engine import Context, authorize
+
+    path = tmp_path / "base.csv"
+    powers("export", "--level", "base", "--out", str(path))
+    # Item 1 moves from the prosecutor to the chief.
+    text = path.read_text(encoding="utf-8-sig").replace(",检察官,决定,", ",检察长,决定,", 1)
+    path.write_text(text, encoding="utf-8-sig")
+    powers("import", str(path), "--level", "base", "--as", "province_chief")
+    with pytest.raises(CommandError, match="须经检察委员会审议批准"):
+        powers(
+            *APPROVE_BASE,
+            "--body",
+            "chief",
+        )
+    code, out = powers(
+        *APPROVE_BASE,
+        "--reference",
+        "省院检委会〔2098〕第3次会议",
+    )
+    assert code == 0 and "自 2099-01-01 起生效" in out
+    alice = world.actor(world.alice)
+    on = Context(procuratorate=world.base, on=date(2099, 1, 1))
+    assert not authorize(alice, "approve_arrest", on).allowed
+    assert authorize(
+        alice, "approve_arrest", Context(procuratorate=world.base, on=IN_FORCE)
+    ).allowed
+
+
+def test_a_procuratorate_imports_its_additions_where_the_province_allows(world, tmp_path):
+    issue(world, "base", [item(1, "approve_arrest", "prosecutor")], allows_additions=True)
+    path = tmp_path / "additions.csv"
+    path.write_text(
+        "序号,编号,业务条线,事项,权力主体,权力类型\n"
+        "1,Z-1,控告申诉检察,司法救助决定,检察官,决定\n"
+        "2,Z-2,,批准逮捕,检察长,决定\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="第 3 行"):
+        powers("import", str(path), "--additions", world.base.code, "--as", "chief")
+    assert not PowerList.objects.filter(kind="additions").exists()
+
+    path.write_text(path.read_text(encoding="utf-8").rsplit("2,Z-2", 1)[0], encoding="utf-8")
+    code, out = powers("import", str(path), "--additions", world.base.code, "--as", "chief")
+    assert code == 0 and "补充清单" in out
+    code, out = powers(
+        "approve",
+        "--additions",
+        world.base.code,
+        "--effective-from",
+        "2099-01-01",
+        "--as",
+        "chief",
+        "--reference",
+        "城关区院检委会〔2098〕第1次会议",
+    )
+    assert code == 0
+    additions = PowerList.objects.get(kind="additions", procuratorate=world.base)
+    assert additions.versions.get().items.get().matter.code == "judicial_relief"

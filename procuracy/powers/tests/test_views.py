@@ -377,3 +377,29 @@ def test_a_prosecutor_cannot_import_a_list_and_the_attempt_is_recorded(world, si
     assert response.status_code == 403
     assert ListVersion.objects.count() == 1
     assert Refusal.objects.get().act == "powers.draft"
+
+
+def test_a_base_chief_drafts_the_procuratorates_additions_where_allowed(world, sign_in):
+    issue(world, "base", base_items(), allows_additions=True)
+    html = sign_in("alice").get(reverse("powers:index")).content.decode()
+    assert "城关区院的补充清单" in html and "为什么不能?" in html  # shown, but not to her
+
+    client = sign_in("chief")
+    url = reverse("powers:new_additions", args=[world.base.pk])
+    upload = _upload(None, ["1,Z-1,控告申诉检察,,司法救助决定,检察官,决定,,,,"], "补充.csv")
+    response = client.post(url, upload)
+    draft = ListVersion.objects.get(status="draft")
+    assert response.status_code == 302 and response["Location"] == page(draft)
+    assert (draft.power_list.kind, draft.power_list.procuratorate) == ("additions", world.base)
+    # Once the list exists the offer goes; the list shows among the others.
+    html = client.get(reverse("powers:index")).content.decode()
+    assert "城关区院的补充清单" not in html and draft.power_list.title in html
+
+
+def test_a_new_draft_says_whether_procuratorates_may_add_their_own(world, sign_in, in_force):
+    client = sign_in("province_chief")
+    response = client.post(
+        reverse("powers:new_draft", args=[in_force.pk]), {"note": "", "allows_additions": "on"}
+    )
+    draft = ListVersion.objects.get(status="draft")
+    assert response.status_code == 302 and draft.allows_additions

@@ -26,6 +26,7 @@ from procuracy.powers import selectors, services, shipped, tabular
 from procuracy.powers.checks import problems
 from procuracy.powers.models import (
     STATE_LABELS,
+    ApprovalBody,
     Flag,
     Holder,
     Item,
@@ -53,7 +54,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         p = sub.add_parser("export", help=_("导出一份清单(默认现行有效的版本)"))
-        p.add_argument("--level", choices=ListLevel.values, required=True)
+        which = p.add_mutually_exclusive_group(required=True)
+        which.add_argument("--level", choices=ListLevel.values)
+        which.add_argument("--additions", metavar="CODE", help=_("某院的本院补充清单(院代码)"))
         p.add_argument("--format", choices=tabular.FORMATS, help=_("默认按 --out 的扩展名"))
         p.add_argument("--out", type=Path, help=_("写入的文件(默认以 CSV 打印)"))
         p.add_argument("--province", help=_("省级检察院代码(只有一个省时可省略)"))
@@ -61,10 +64,27 @@ class Command(BaseCommand):
 
         p = sub.add_parser("import", help=_("把 XLSX/CSV 导入为待批准的新草稿"))
         p.add_argument("file", type=Path)
-        p.add_argument("--level", choices=ListLevel.values, required=True)
+        which = p.add_mutually_exclusive_group(required=True)
+        which.add_argument("--level", choices=ListLevel.values)
+        which.add_argument("--additions", metavar="CODE", help=_("某院的本院补充清单(院代码)"))
         add_actor_argument(p)
         p.add_argument("--province", help=_("省级检察院代码(只有一个省时可省略)"))
         p.add_argument("--note", default="", help=_("草稿说明"))
+        p.add_argument(
+            "--allow-additions",
+            action="store_true",
+            help=_("允许适用本清单的检察院为清单未列的事项制定本院补充清单"),
+        )
+
+        p = sub.add_parser("approve", help=_("批准一份清单的草稿,自某日起生效"))
+        which = p.add_mutually_exclusive_group(required=True)
+        which.add_argument("--level", choices=ListLevel.values)
+        which.add_argument("--additions", metavar="CODE", help=_("某院的本院补充清单(院代码)"))
+        add_actor_argument(p)
+        p.add_argument("--province", help=_("省级检察院代码(只有一个省时可省略)"))
+        p.add_argument("--effective-from", type=date_arg, required=True, help=_("生效日期"))
+        p.add_argument("--body", choices=ApprovalBody.values, default=ApprovalBody.COMMITTEE)
+        p.add_argument("--reference", default="", help=_("检察委员会会议纪要或文号"))
 
         p = sub.add_parser("check", help=_("某人能否对某事项行使某项权力,以及为什么"))
         p.add_argument("--staff", required=True, help=_("登录账号"))
@@ -101,14 +121,14 @@ class Command(BaseCommand):
 
     # --- export and import ----------------------------------------------------------------
 
-    def do_export(self, level, format, out, province, number, **options):
+    def do_export(self, level, additions, format, out, province, number, **options):
         try:
             format = format or (tabular.format_of(out) if out else "csv")
         except ValueError as bad:
             raise _usage(str(bad)) from None
         if format == "xlsx" and out is None:
             raise _usage(_("导出 XLSX 须用 --out 指定文件。"))
-        version = _version(_list(_province(province), level), number)
+        version = _version(_list(province, level, additions), number)
         if out is None:
             tabular.write(version, self.stdout, format)
             return
@@ -124,7 +144,7 @@ class Command(BaseCommand):
             }
         )
 
-    def do_import(self, file, level, login, province, note, **options):
+    def do_import(self, file, level, additions, login, province, note, **options):
         try:
             format = tabular.format_of(file)
         except ValueError as bad:
@@ -132,8 +152,19 @@ class Command(BaseCommand):
         if not file.is_file():
             raise _usage(_("没有这个文件:%(file)s") % {"file": file})
         actor = Actor.for_login(login)
-        place = _province(province)
         items = tabular.read(file, format)
+        source = _("导入:%(name)s") % {"name": file.name}
+        if additions:
+            version = services.draft_additions(
+                actor=actor,
+                procuratorate=_procuratorate(additions),
+                items=items,
+                source=source[:200],
+                note=note,
+            )
+            self._imported(version, len(items))
+            return
+        place = _province(province)
         reasons = problems(items)
         if reasons:
             raise services.ListProblems(reasons)
@@ -142,13 +173,39 @@ class Command(BaseCommand):
         ).first() or services.create_list(
             actor=actor, procuratorate=place, level=level, title=shipped.title_for(place, level)
         )
-        source = _("导入:%(name)s") % {"name": file.name}
         version = services.draft_version(
-            actor=actor, power_list=power_list, items=items, source=source[:200], note=note
+            actor=actor,
+            power_list=power_list,
+            items=items,
+            source=source[:200],
+            note=note,
+            allows_additions=options["allow_additions"],
         )
+        self._imported(version, len(items))
+
+    def _imported(self, version: ListVersion, count: int) -> None:
         self.stdout.write(
             _("已导入为 %(title)s 第 %(n)s 版草稿,共 %(count)s 项;批准后生效。")
-            % {"title": power_list.title, "n": version.number, "count": len(items)}
+            % {"title": version.power_list.title, "n": version.number, "count": count}
+        )
+
+    def do_approve(
+        self, level, additions, login, province, effective_from, body, reference, **options
+    ):
+        power_list = _list(province, level, additions)
+        draft = power_list.versions.filter(status=VersionStatus.DRAFT).first()
+        if draft is None:
+            raise CommandError(_("该清单没有待批准的草稿。"))
+        version = services.approve_version(
+            actor=Actor.for_login(login),
+            version=draft,
+            effective_from=effective_from,
+            body=body,
+            reference=reference,
+        )
+        self.stdout.write(
+            _("已批准 %(title)s 第 %(n)s 版,自 %(day)s 起生效。")
+            % {"title": power_list.title, "n": version.number, "day": effective_from}
         )
 
     # --- the shipped templates ------------------------------------------------------------
@@ -212,7 +269,23 @@ def _province(code: str | None) -> Procuratorate:
     return only[0]
 
 
-def _list(province: Procuratorate, level: str) -> PowerList:
+def _procuratorate(code: str) -> Procuratorate:
+    found = Procuratorate.objects.filter(code=code).first()
+    if found is None:
+        raise _usage(_("没有代码为 %(code)s 的检察院。") % {"code": code})
+    return found
+
+
+def _list(province_code: str | None, level: str | None, additions: str | None) -> PowerList:
+    """The province's list for a level, or a procuratorate's additions."""
+    if additions:
+        place = _procuratorate(additions)
+        found = PowerList.objects.filter(procuratorate=place, kind=ListKind.ADDITIONS).first()
+        if found is None:
+            raise CommandError(_("%(name)s尚无本院补充清单。") % {"name": place.name})
+        return found
+    assert level is not None
+    province = _province(province_code)
     found = PowerList.objects.filter(
         procuratorate=province, level=level, kind=ListKind.LEVEL
     ).first()
