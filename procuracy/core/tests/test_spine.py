@@ -113,3 +113,40 @@ def test_acts_of_one_transaction_are_all_written_in_the_order_performed(world):
     absences = Absence.objects.filter(pk__in=[a.subject_id for a in written])
     starts = {a.pk: a.starts_on.day for a in absences}
     assert [starts[a.subject_id] for a in written] == [3, 10, 17]
+
+
+def test_a_case_act_is_answered_by_the_power_list_and_its_refusal_recorded(world):
+    """The spine's other kind of permission: a matter, with the case's facts as context."""
+    from procuracy.core.spine import record, service
+    from procuracy.powers.engine import Context
+    from procuracy.powers.models import Refusal
+    from procuracy.powers.tests.support import IN_FORCE, issue, item
+
+    issue(
+        world,
+        "base",
+        [
+            item(1, "approve_arrest", "prosecutor", unless=["major"]),
+            item(2, "approve_arrest", "chief", when_any=["major"]),
+        ],
+    )
+
+    @service(
+        "approve_arrest",
+        where=lambda kw: world.base,
+        context=lambda kw: Context(procuratorate=world.base, flags=kw["flags"], on=IN_FORCE),
+    )
+    def approve(*, actor, flags):
+        record(actor=actor, kind="test.arrest_approved", subject=world.base, rows=[])
+        return True
+
+    try:
+        alice = world.actor(world.alice)
+        assert approve(actor=alice, flags=frozenset())
+        with pytest.raises(ActDenied) as denied:
+            approve(actor=alice, flags=frozenset({"major"}))
+        assert [s.holder for s in denied.value.decision.path] == ["chief"]
+        assert Act.objects.filter(kind="test.arrest_approved").count() == 1
+        assert Refusal.objects.get().act == "approve_arrest"
+    finally:
+        SERVICES.remove(approve)
