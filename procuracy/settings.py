@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "procuracy.demo",
     "procuracy.ledger",
     "procuracy.powers",
+    "procuracy.cases",
+    "procuracy.assignment",
 ]
 
 MIDDLEWARE = [
