@@ -11,6 +11,7 @@ urlpatterns = [
     path("figures/", include("procuracy.figures.urls")),
     path("ledger/", include("procuracy.ledger.urls")),
     path("powers/", include("procuracy.powers.urls")),
+    path("cases/", include("procuracy.cases.urls")),
     path("api/v1/", include("procuracy.api")),
     path("admin/", admin.site.urls),
 ]
