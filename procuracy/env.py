@@ -1,5 +1,6 @@
 """Strict helpers that read settings from the environment: a typo fails loudly at start-up."""
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -28,6 +29,20 @@ def envint(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def envjson(name: str, default: dict) -> dict:
+    """A JSON object, e.g. PROCURACY_TIME_LIMITS='{"arrest_review_free": {"days": 15}}'."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a JSON object, not {value!r}") from None
+    if not isinstance(parsed, dict):
+        raise ValueError(f"{name} must be a JSON object, not {value!r}")
+    return parsed
 
 
 def secret_from_file(data_dir: Path, name: str) -> str:

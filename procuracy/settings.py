@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from procuracy.env import envbool, envint, envstr, secret_from_file
+from procuracy.env import envbool, envint, envjson, envstr, secret_from_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -164,3 +164,6 @@ PROCURACY_LEDGER_CHECKPOINT_MINUTES = envint("PROCURACY_LEDGER_CHECKPOINT_MINUTE
 # chief with its minutes' reference) or "chief". NOT VERIFIED in the texts we read — provinces
 # commonly adopt their lists in committee; set it to what the province's own rules say.
 PROCURACY_POWER_LIST_APPROVAL = envstr("PROCURACY_POWER_LIST_APPROVAL", "committee")
+# Overrides of the statutory time-limit table, per stage (docs/time-limits.md), as JSON: for the
+# values the domain notes could not verify, and local warning days.
+PROCURACY_TIME_LIMITS = envjson("PROCURACY_TIME_LIMITS", {})
