@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 
 from procuracy.caseorgs import services as caseorgs
 from procuracy.caseorgs.models import Membership
+from procuracy.cases import services as cases
 from procuracy.core.actors import Actor
 from procuracy.core.spine import at_start_of
 from procuracy.demo.plan import ACCOUNT_ROLES, HISTORY_END, Plan
@@ -291,6 +292,16 @@ class _Builder:
         )
         self.tick()
 
+    def calendar(self, today: datetime.date) -> None:
+        """The official holidays and make-up working days of the years the demo covers, as the
+        case office loads them (the time limits count working days by them)."""
+        self.progress.phase(_("节假日日历"))
+        known = cases.official_years()
+        for year in range(LISTS_FROM.year, today.year + 1):
+            if year in known:
+                cases.load_official_year(actor=self.actor, year=year)
+                self.tick()
+
     def accounts(self, password: str) -> list[Account]:
         self.progress.phase(_("登录账号"))
         out = []
@@ -321,6 +332,7 @@ def build(
     builder.orgs()
     builder.absences(today)
     builder.power_lists()
+    builder.calendar(today)
     accounts = [create_admin(password), *builder.accounts(password)]
     return Built(accounts=accounts, calls=builder.calls)
 

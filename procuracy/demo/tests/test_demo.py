@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from procuracy.caseorgs.models import CaseHandlingOrg
+from procuracy.cases.models import CalendarDay
 from procuracy.core.models import Act
 from procuracy.demo import province
 from procuracy.demo.plan import Shape, make_plan
@@ -92,6 +93,9 @@ def test_every_row_the_demo_writes_left_its_act(db):
     assert acts("org.sole_formed") + acts("org.team_formed") == CaseHandlingOrg.objects.count()
     assert acts("people.account_opened") == len(built.accounts) - 1  # the admin is set-up
     assert acts("powers.version_approved") == ListVersion.objects.count() == 4
+    # 2019 to the build year, as the case office loads them.
+    assert acts("cases.calendar_loaded") == 8
+    assert CalendarDay.objects.filter(day=datetime.date(2026, 2, 17), kind="holiday").exists()
     assert Act.objects.count() == built.calls
 
 
