@@ -167,3 +167,6 @@ PROCURACY_POWER_LIST_APPROVAL = envstr("PROCURACY_POWER_LIST_APPROVAL", "committ
 # Overrides of the statutory time-limit table, per stage (docs/time-limits.md), as JSON: for the
 # values the domain notes could not verify, and local warning days.
 PROCURACY_TIME_LIMITS = envjson("PROCURACY_TIME_LIMITS", {})
+# Overrides of the case weights the draw balances by (docs/cases.md), as JSON:
+# {"types": {"prosecution_review": 2}, "flags": {"major": 0.8}}.
+PROCURACY_CASE_WEIGHTS = envjson("PROCURACY_CASE_WEIGHTS", {})

@@ -56,6 +56,7 @@ ACT_LABELS = {
     "powers.delegated": pgettext_lazy("act", "书面授权"),
     "powers.delegation_revoked": pgettext_lazy("act", "撤销授权"),
     "powers.refused": pgettext_lazy("act", "操作被拒绝"),
+    "cases.received": pgettext_lazy("act", "受理案件"),
     "cases.calendar_loaded": pgettext_lazy("act", "载入全年节假日安排"),
     "cases.calendar_marked": pgettext_lazy("act", "标记节假日或调休上班日"),
     "cases.calendar_unmarked": pgettext_lazy("act", "取消日历标记"),
