@@ -198,6 +198,24 @@ def record(
     return act
 
 
+def ledger_head() -> tuple[int, bytes]:
+    """The log's size and root as they stand in this transaction, the acts recorded so far
+    included: what a draw seeds from right after committing its inputs (docs/assignment.md)."""
+    from procuracy.ledger.log import split_peaks
+    from procuracy.ledger.models import Head
+    from procuracy.ledger.tree import root_of_peaks
+
+    unit = _unit.get()
+    if unit is not None:
+        if unit.appender is None:
+            unit.appender = Appender.open()
+        return unit.appender.size, root_of_peaks(unit.appender.peaks)
+    head = Head.objects.filter(pk=1).first()
+    if head is None:
+        return 0, root_of_peaks([])
+    return head.size, root_of_peaks(split_peaks(bytes(head.peaks)))
+
+
 def at_start_of(day: datetime.date) -> datetime.datetime:
     """An act dated by a day only (an appointment from 1 March) happened at that day's start."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))

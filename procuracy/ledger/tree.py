@@ -42,6 +42,17 @@ def push(size: int, peaks: list[bytes], leaf: bytes) -> list[Node]:
     return nodes
 
 
+def root_of_peaks(peaks: list[bytes]) -> bytes:
+    """The root of a tree from its right edge (largest subtree first), folded from the right
+    as RFC 6962 splits: MTH of the empty tree when there is none."""
+    if not peaks:
+        return EMPTY_ROOT
+    h = peaks[-1]
+    for peak in reversed(peaks[:-1]):
+        h = node_hash(peak, h)
+    return h
+
+
 def appended(size: int, leaf: bytes, get: Get) -> list[Node]:
     """The subtrees to store when leaf number `size` (0-based) with hash `leaf` is appended,
     lowest first, reading the right edge from the store."""
