@@ -65,6 +65,8 @@ api.add_router("/caseorgs", "procuracy.caseorgs.api.router")
 api.add_router("/figures", "procuracy.figures.api.router")
 api.add_router("/ledger", "procuracy.ledger.api.router")
 api.add_router("/powers", "procuracy.powers.api.router")
+api.add_router("/cases", "procuracy.cases.api.router")
+api.add_router("/case-types", "procuracy.cases.api.types_router")
 
 
 # Error answers ----------------------------------------------------------------------------

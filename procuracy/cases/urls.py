@@ -1,4 +1,4 @@
-"""Pages of cases. So far: the working-day calendar."""
+"""Pages of cases: the queue, intake, a case's page; the working-day calendar."""
 
 from django.urls import path
 
@@ -6,6 +6,10 @@ from procuracy.cases import views
 
 app_name = "cases"
 urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("intake/", views.intake_form, name="intake"),
+    path("intake/lines/", views.intake_lines, name="intake_lines"),
+    path("<int:pk>/", views.case_detail, name="detail"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/load/", views.load, name="calendar_load"),
     path("calendar/mark/", views.mark, name="calendar_mark"),

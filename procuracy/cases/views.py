@@ -1,22 +1,49 @@
-"""The working-day calendar page: a year's holidays and make-up working days, and — for those
-the role rule allows — the forms to load the official year and to mark or unmark a day."""
+"""The case pages: the intake form, the case office's queue, a case's page (facts, parties,
+the time limit of its first stage, history); and the working-day calendar (a year's holidays
+and make-up working days, and — for those the role rule allows — the forms to load the
+official year and to mark or unmark a day)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from procuracy.cases import services
+from procuracy.cases import intake, selectors, services
 from procuracy.cases.calendar import periods
-from procuracy.cases.forms import LoadForm, MarkForm, UnmarkForm, YearForm
-from procuracy.cases.models import CalendarDay, DayKind, DaySource
+from procuracy.cases.forms import (
+    CaseFilterForm,
+    IntakeForm,
+    LoadForm,
+    MarkForm,
+    PartyFormSet,
+    UnmarkForm,
+    YearForm,
+    parties_of,
+)
+from procuracy.cases.models import CalendarDay, Case, CaseStatus, DayKind, DaySource
 from procuracy.core.actors import actor_of
 from procuracy.core.models import today
-from procuracy.core.views import perform, refused_status
+from procuracy.core.selectors import acts_about
+from procuracy.core.views import Fact, perform, refused_status
+from procuracy.ledger import selectors as ledger
 from procuracy.powers import engine
+
+PAGE_SIZE = 50
+STATUS_TONES = {
+    CaseStatus.RECEIVED: "amber",
+    CaseStatus.ASSIGNED: "blue",
+    CaseStatus.HANDLING: "green",
+    CaseStatus.DECIDING: "navy",
+    CaseStatus.CLOSED: "slate",
+    CaseStatus.ARCHIVED: "slate",
+}
+LIMIT_TONES = {"ok": "green", "due_soon": "amber", "overdue": "red"}
 
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 
@@ -105,3 +132,135 @@ def unmark(request):
 def _unmarked(**kwargs) -> bool:
     services.unmark_day(**kwargs)
     return True
+
+
+# ---- intake ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def intake_form(request):
+    """The case office takes a case in; anyone else sees the form with the reason they may not."""
+    actor = actor_of(request)
+    place = selectors.intake_place(actor)
+    if request.method == "GET":
+        return _render_intake(request, place, IntakeForm(), PartyFormSet(prefix="parties"))
+    form = IntakeForm(request.POST)
+    parties = PartyFormSet(request.POST, prefix="parties")
+    case = None
+    if form.is_valid() and parties.is_valid():
+        case = perform(
+            form,
+            intake.receive_case,
+            actor=actor,
+            procuratorate=place,
+            parties=parties_of(parties),
+            **form.arguments(),
+        )
+    if case is None:
+        return _render_intake(request, place, form, parties, status=refused_status(form))
+    messages.success(request, _("已受理,案号 %(number)s。") % {"number": case.number})
+    for warning in case.warnings:
+        messages.warning(request, _("受理提示:%(warning)s") % {"warning": warning})
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _render_intake(request, place, form, parties, status=200):
+    decision = engine.authorize(
+        actor_of(request), intake.INTAKE, engine.Context(procuratorate=place)
+    )
+    context = {"form": form, "parties": parties, "place": place, "decision": decision}
+    return render(request, "cases/intake.html", context, status=status)
+
+
+@require_GET
+def intake_lines(request):
+    """The business-line field offering the chosen case type's lines (swapped in by htmx)."""
+    form = IntakeForm()
+    form.offer_lines(request.GET.get("case_type"))
+    return render(request, "cases/intake.html#business-line", {"field": form["business_line"]})
+
+
+# ---- the queue ---------------------------------------------------------------------------
+
+
+@require_GET
+def case_list(request):
+    actor = actor_of(request)
+    filters = CaseFilterForm(request.GET)
+    rows = selectors.cases(actor, **filters.filters())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row.flag_text = selectors.flag_labels(row.flags)
+        row.status_tone = STATUS_TONES.get(row.status, "")
+    place = selectors.intake_place(actor)
+    context = {
+        "page": page,
+        "filters": filters,
+        "action": reverse("cases:list"),
+        "may_take_in": engine.may(actor, intake.INTAKE, place) if place else False,
+        "status_tones": STATUS_TONES,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "cases/case_list.html#results", context)
+    else:
+        response = render(request, "cases/case_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# ---- a case ------------------------------------------------------------------------------
+
+
+def _case_or_404(actor, pk: int) -> Case:
+    try:
+        return selectors.case_for(actor, pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def _facts(case: Case) -> list[Fact]:
+    place = case.procuratorate
+    return [
+        Fact(_("案号"), case.number),
+        Fact(_("受理院"), place.name, url=reverse("organisation:procuratorate", args=[place.pk])),
+        Fact(_("案件类型"), case.case_type.name),
+        Fact(_("业务条线"), case.business_line.name),
+        Fact(_("案件来源"), case.get_source_display()),
+        Fact(_("移送单位"), case.referred_by),
+        Fact(_("受理日期"), case.received_on.isoformat()),
+        Fact(_("犯罪嫌疑人在押"), _("是") if case.custody else _("否")),
+        Fact(_("案件情形"), selectors.flag_labels(case.flags)),
+        Fact(_("涉案金额(元)"), f"{case.amount:,.2f}" if case.amount is not None else ""),
+        Fact(_("权重"), case.weight),
+        Fact(_("状态"), case.get_status_display(), tone=STATUS_TONES.get(case.status, "")),
+        Fact(_("受理人"), case.received_by.name if case.received_by else ""),
+    ]
+
+
+def _related(actor, case: Case) -> list[tuple[str, int | None]]:
+    """The related case numbers, each with the pk of the case when the reader may open it."""
+    found = dict(
+        selectors.visible_cases(actor).filter(number__in=case.related).values_list("number", "pk")
+    )
+    return [(number, found.get(number)) for number in case.related]
+
+
+@require_GET
+def case_detail(request, pk: int):
+    actor = actor_of(request)
+    case = _case_or_404(actor, pk)
+    acts = list(acts_about(case, visible=ledger.visibility_q(actor)))
+    limit = selectors.time_limit(case)
+    context = {
+        "case": case,
+        "facts": _facts(case),
+        "related": _related(actor, case),
+        "parties": list(case.parties.all()),
+        "limit": limit,
+        "limit_tone": LIMIT_TONES.get(limit.state, "") if limit else "",
+        "acts": acts,
+        "readable": {act.seq for act in acts},
+        "status_tone": STATUS_TONES.get(case.status, ""),
+    }
+    return render(request, "cases/case_detail.html", context)
