@@ -12,6 +12,7 @@ urlpatterns = [
     path("ledger/", include("procuracy.ledger.urls")),
     path("powers/", include("procuracy.powers.urls")),
     path("cases/", include("procuracy.cases.urls")),
+    path("assignment/", include("procuracy.assignment.urls")),
     path("api/v1/", include("procuracy.api")),
     path("admin/", admin.site.urls),
 ]

@@ -62,7 +62,7 @@ def _day(occurred_at: datetime.datetime | None) -> datetime.date:
     return moment.astimezone(timezone.get_default_timezone()).date()
 
 
-def _case_context(kw: dict) -> Context:
+def case_context(kw: dict) -> Context:
     case = kw["case"]
     return Context(
         procuratorate=case.procuratorate,
@@ -214,7 +214,7 @@ def _body(assignment: Assignment, ended: Assignment | None = None) -> dict:
 @service(
     "designate_assignment",
     where=lambda kw: kw["case"].procuratorate,
-    context=_case_context,
+    context=case_context,
 )
 def designate_case(
     *,
@@ -259,7 +259,7 @@ def designate_case(
     return assignment
 
 
-@service("reassign", where=lambda kw: kw["case"].procuratorate, context=_case_context)
+@service("reassign", where=lambda kw: kw["case"].procuratorate, context=case_context)
 def reassign_case(
     *,
     actor: Actor,

@@ -263,4 +263,10 @@ def case_detail(request, pk: int):
         "readable": {act.seq for act in acts},
         "status_tone": STATUS_TONES.get(case.status, ""),
     }
+    # The 分案 section belongs to the assignment app, which stands on cases.
+    from procuracy.assignment import selectors as assignment
+    from procuracy.assignment.forms import DesignateForm
+
+    context["assignment"] = assignment.case_section(actor, case)
+    context["designate_form"] = DesignateForm(orgs=assignment.orgs_for(case))
     return render(request, "cases/case_detail.html", context)

@@ -89,4 +89,4 @@ def test_the_chief_designates_and_a_prosecutor_is_refused(world, case):
     assert refused.returncode == 1
     run(*args, "--reasoning", "案情重大", "--as", "chief")
     assert Assignment.objects.get(case=case).kind == AssignmentKind.DESIGNATION
-    assert "没有随机分案(指定分案)" in run("verify", case.number)
+    assert "没有随机分案(分案方式:指定分案)" in run("verify", case.number)

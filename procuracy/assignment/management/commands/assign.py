@@ -19,6 +19,7 @@ from procuracy.cases.models import Case
 from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
 from procuracy.core.management.acts import add_actor_argument
+from procuracy.powers.engine import joined
 
 REFUSED, MISMATCH, USAGE = 1, 1, 2
 
@@ -94,13 +95,12 @@ class Command(BaseCommand):
             found = _case(case)
             checks = verify.verify_case(found)
             if not checks:
-                kinds = "、".join(
-                    a.get_kind_display() for a in Assignment.objects.filter(case=found)
-                )
-                self.stdout.write(
-                    _("案件 %(case)s 没有随机分案%(how)s。")
-                    % {"case": found.number, "how": f"({kinds})" if kinds else ""}
-                )
+                kinds = joined(a.get_kind_display() for a in Assignment.objects.filter(case=found))
+                if kinds:
+                    message = _("案件 %(case)s 没有随机分案(分案方式:%(kinds)s)。")
+                else:
+                    message = _("案件 %(case)s 没有随机分案。")
+                self.stdout.write(message % {"case": found.number, "kinds": kinds})
                 return
         names = dict(CaseHandlingOrg.objects.values_list("pk", "name"))
         for check in checks:
