@@ -170,3 +170,6 @@ PROCURACY_TIME_LIMITS = envjson("PROCURACY_TIME_LIMITS", {})
 # Overrides of the case weights the draw balances by (docs/cases.md), as JSON:
 # {"types": {"prosecution_review": 2}, "flags": {"major": 0.8}}.
 PROCURACY_CASE_WEIGHTS = envjson("PROCURACY_CASE_WEIGHTS", {})
+# The draw's load balance (docs/assignment.md), as JSON: {"max_distance": 300, "escape": "1/20"}
+# (max_distance in hundredths of a case weight). Starting values, NOT VERIFIED.
+PROCURACY_DRAW = envjson("PROCURACY_DRAW", {})
