@@ -11,6 +11,15 @@ from django.utils.translation import gettext as _
 from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
 
+# Exit codes every command shares: 0 done (or allowed, or all matches), 1 refused (or not
+# allowed, or a mismatch), 2 bad usage.
+REFUSED, USAGE = 1, 2
+
+
+def usage(message: str) -> CommandError:
+    """Bad usage — an unknown login, code, file or date: exit code 2."""
+    return CommandError(message, returncode=USAGE)
+
 
 def date_arg(text: str) -> datetime.date:
     try:

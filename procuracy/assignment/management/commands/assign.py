@@ -18,14 +18,10 @@ from procuracy.caseorgs.models import CaseHandlingOrg
 from procuracy.cases.models import Case
 from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
-from procuracy.core.management.acts import add_actor_argument
+from procuracy.core.management.acts import REFUSED, add_actor_argument, usage
 from procuracy.powers.engine import joined
 
-REFUSED, MISMATCH, USAGE = 1, 1, 2
-
-
-def _usage(message: str) -> CommandError:
-    return CommandError(message, returncode=USAGE)
+MISMATCH = REFUSED  # a draw that does not recompute
 
 
 class Command(BaseCommand):
@@ -161,7 +157,7 @@ def _actor(login: str) -> Actor:
     try:
         return Actor.for_login(login)
     except ActDenied as unknown:
-        raise _usage(unknown.reason) from None
+        raise usage(unknown.reason) from None
 
 
 def _case(number: str) -> Case:
@@ -170,12 +166,12 @@ def _case(number: str) -> Case:
     )
     found = case.first()
     if found is None:
-        raise _usage(_("没有案号为 %(number)s 的案件。") % {"number": number})
+        raise usage(_("没有案号为 %(number)s 的案件。") % {"number": number})
     return found
 
 
 def _org(pk: int) -> CaseHandlingOrg:
     org = CaseHandlingOrg.objects.filter(pk=pk).first()
     if org is None:
-        raise _usage(_("没有编号为 %(pk)s 的办案组织。") % {"pk": pk})
+        raise usage(_("没有编号为 %(pk)s 的办案组织。") % {"pk": pk})
     return org

@@ -19,14 +19,8 @@ from procuracy.cases.calendar import WorkingCalendar
 from procuracy.cases.models import CalendarDay, DayKind
 from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
-from procuracy.core.management.acts import add_actor_argument
+from procuracy.core.management.acts import REFUSED, add_actor_argument, usage
 from procuracy.core.models import today
-
-REFUSED, USAGE = 1, 2
-
-
-def _usage(message: str) -> CommandError:
-    return CommandError(message, returncode=USAGE)
 
 
 class Command(BaseCommand):
@@ -123,7 +117,7 @@ class Command(BaseCommand):
                 variant=variant,
             )
         except RuleViolation as bad:
-            raise _usage(bad.rule) from None
+            raise usage(bad.rule) from None
         self.stdout.write(_("届满日:%(day)s") % {"day": deadline.day.isoformat()})
         for line in deadline.explanation:
             self.stdout.write("  " + line)
@@ -136,11 +130,11 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise _usage(_("日期格式应为 YYYY-MM-DD:%(text)s") % {"text": text}) from None
+        raise usage(_("日期格式应为 YYYY-MM-DD:%(text)s") % {"text": text}) from None
 
 
 def _actor(login: str) -> Actor:
     try:
         return Actor.for_login(login)
     except ActDenied as unknown:
-        raise _usage(unknown.reason) from None
+        raise usage(unknown.reason) from None

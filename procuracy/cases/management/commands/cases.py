@@ -21,16 +21,10 @@ from procuracy.cases.forms import numbers_in
 from procuracy.cases.models import Case, CaseStatus, CaseType, PartyRole
 from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
-from procuracy.core.management.acts import add_actor_argument
+from procuracy.core.management.acts import REFUSED, add_actor_argument, usage
 from procuracy.core.models import today
 from procuracy.organisation.models import BusinessLine
 from procuracy.powers.models import Flag
-
-REFUSED, USAGE = 1, 2
-
-
-def _usage(message: str) -> CommandError:
-    return CommandError(message, returncode=USAGE)
 
 
 class Command(BaseCommand):
@@ -227,7 +221,7 @@ def _actor(login: str) -> Actor:
     try:
         return Actor.for_login(login)
     except ActDenied as unknown:
-        raise _usage(unknown.reason) from None
+        raise usage(unknown.reason) from None
 
 
 def _case(actor: Actor, number: str) -> Case:
@@ -243,7 +237,7 @@ def _case_type(code: str) -> CaseType:
     found = CaseType.objects.filter(code=code).first()
     if found is None:
         known = "、".join(CaseType.objects.values_list("code", flat=True))
-        raise _usage(
+        raise usage(
             _("没有代码为 %(code)s 的案件类型(可选:%(known)s)。") % {"code": code, "known": known}
         )
     return found
@@ -252,7 +246,7 @@ def _case_type(code: str) -> CaseType:
 def _line(code: str) -> BusinessLine:
     found = BusinessLine.objects.filter(code=code).first()
     if found is None:
-        raise _usage(_("没有代码为 %(code)s 的业务条线。") % {"code": code})
+        raise usage(_("没有代码为 %(code)s 的业务条线。") % {"code": code})
     return found
 
 
@@ -263,7 +257,7 @@ def _flags(text: str) -> list[str]:
     for word in numbers_in(text):
         flag = word if word in Flag.values else names.get(word)
         if flag is None:
-            raise _usage(_("没有这个案件情形:%(flag)s。") % {"flag": word})
+            raise usage(_("没有这个案件情形:%(flag)s。") % {"flag": word})
         flags.append(flag)
     return flags
 
@@ -274,14 +268,14 @@ def _amount(text: str | None) -> Decimal | None:
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise _usage(_("涉案金额应为数字:%(text)s") % {"text": text}) from None
+        raise usage(_("涉案金额应为数字:%(text)s") % {"text": text}) from None
 
 
 def _party(text: str) -> intake.PartyFields:
     """ROLE:NAME[:custody] — the role's code (suspect, victim …) or its Chinese name."""
     parts = text.split(":")
     if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "custody"):
-        raise _usage(_("当事人的写法应为 ROLE:NAME[:custody]:%(text)s") % {"text": text})
+        raise usage(_("当事人的写法应为 ROLE:NAME[:custody]:%(text)s") % {"text": text})
     names = {str(label): value for value, label in PartyRole.choices}
     role = parts[0] if parts[0] in PartyRole.values else names.get(parts[0], parts[0])
     return intake.PartyFields(role, parts[1], in_custody=len(parts) == 3)
@@ -291,4 +285,4 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise _usage(_("日期格式应为 YYYY-MM-DD:%(text)s") % {"text": text}) from None
+        raise usage(_("日期格式应为 YYYY-MM-DD:%(text)s") % {"text": text}) from None

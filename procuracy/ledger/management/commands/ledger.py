@@ -10,27 +10,24 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from procuracy.core.management.acts import usage
 from procuracy.ledger import checkpoints, keys, store, verify
 from procuracy.ledger.bundle import Bundle, BundleError
 from procuracy.ledger.merkle import ProofError
 from procuracy.ledger.note import NoteError, Verifier
 
-PROBLEM, USAGE = 1, 2
+PROBLEM = 1  # something found wrong (2, bad usage, is `usage()`)
 LARGE = 50_000  # a log this long gets a progress bar (when stderr is a terminal)
 
 
 class Problem(Exception):
     """Something found wrong: printed as the last line, exit code 1."""
-
-
-def _usage(message: str) -> CommandError:
-    return CommandError(message, returncode=USAGE)
 
 
 class Command(BaseCommand):
@@ -154,7 +151,7 @@ class Command(BaseCommand):
         held = store.size()
         for size in sizes:
             if not 0 <= size <= held:
-                raise _usage(
+                raise usage(
                     _("树大小 %(size)s 不在 0 到 %(held)s 之间(账本现有 %(held)s 条)。")
                     % {"size": size, "held": held}
                 )
@@ -163,7 +160,7 @@ class Command(BaseCommand):
         size = self._size_or_latest(size)
         self._check_sizes(size)
         if not 0 <= seq < size:
-            raise _usage(
+            raise usage(
                 _("序号 %(seq)s 不在大小为 %(size)s 的树中(应为 0 到 %(last)s)。")
                 % {"seq": seq, "size": size, "last": size - 1}
             )
@@ -173,7 +170,7 @@ class Command(BaseCommand):
         except store.MissingNode as missing:
             raise Problem(_("问题:%(what)s") % {"what": missing}) from None
         except ProofError as bad:
-            raise _usage(str(bad)) from None
+            raise usage(str(bad)) from None
         raw = store.entry_bytes(seq)
         if raw is None:
             raise Problem(_("问题:#%(seq)s 的条目已不在数据库中。") % {"seq": seq})
@@ -191,7 +188,7 @@ class Command(BaseCommand):
     def do_consistency(self, old, new, **options):
         self._check_sizes(old, new)
         if not 0 < old <= new:
-            raise _usage(
+            raise usage(
                 _("一致性证明需要 0 < 旧大小 ≤ 新大小,而不是 %(old)s 和 %(new)s。")
                 % {"old": old, "new": new}
             )
@@ -201,7 +198,7 @@ class Command(BaseCommand):
         except store.MissingNode as missing:
             raise Problem(_("问题:%(what)s") % {"what": missing}) from None
         except ProofError as bad:
-            raise _usage(str(bad)) from None
+            raise usage(str(bad)) from None
         self._json(
             {
                 "size1": old,
@@ -246,14 +243,14 @@ def _read(path: Path) -> str:
     try:
         return path.read_text()
     except (OSError, UnicodeDecodeError) as failure:
-        raise _usage(_("无法读取 %(file)s:%(why)s") % {"file": path, "why": failure}) from None
+        raise usage(_("无法读取 %(file)s:%(why)s") % {"file": path, "why": failure}) from None
 
 
 def _read_keys(path: Path) -> list[Verifier]:
     try:
         return [Verifier.from_vkey(line) for line in _read(path).splitlines() if line.strip()]
     except NoteError as bad:
-        raise _usage(_("公钥文件 %(file)s 有误:%(why)s") % {"file": path, "why": bad}) from None
+        raise usage(_("公钥文件 %(file)s 有误:%(why)s") % {"file": path, "why": bad}) from None
 
 
 class _Bar:

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
-from procuracy.core.management.acts import add_actor_argument, date_arg
+from procuracy.core.management.acts import REFUSED, add_actor_argument, date_arg, usage
 from procuracy.core.models import today
 from procuracy.organisation.models import Level, Procuratorate
 from procuracy.powers import selectors, services, shipped, tabular
@@ -38,11 +38,7 @@ from procuracy.powers.models import (
     VersionStatus,
 )
 
-NOT_ALLOWED, USAGE = 1, 2
-
-
-def _usage(message: str) -> CommandError:
-    return CommandError(message, returncode=USAGE)
+NOT_ALLOWED = REFUSED
 
 
 class Command(BaseCommand):
@@ -125,9 +121,9 @@ class Command(BaseCommand):
         try:
             format = format or (tabular.format_of(out) if out else "csv")
         except ValueError as bad:
-            raise _usage(str(bad)) from None
+            raise usage(str(bad)) from None
         if format == "xlsx" and out is None:
-            raise _usage(_("导出 XLSX 须用 --out 指定文件。"))
+            raise usage(_("导出 XLSX 须用 --out 指定文件。"))
         version = _version(_list(province, level, additions), number)
         if out is None:
             tabular.write(version, self.stdout, format)
@@ -148,9 +144,9 @@ class Command(BaseCommand):
         try:
             format = tabular.format_of(file)
         except ValueError as bad:
-            raise _usage(str(bad)) from None
+            raise usage(str(bad)) from None
         if not file.is_file():
-            raise _usage(_("没有这个文件:%(file)s") % {"file": file})
+            raise usage(_("没有这个文件:%(file)s") % {"file": file})
         actor = Actor.for_login(login)
         items = tabular.read(file, format)
         source = _("导入:%(name)s") % {"name": file.name}
@@ -230,7 +226,7 @@ class Command(BaseCommand):
 
     def do_check(self, staff, matter, power, flags, line, case_type, amount, on, case, **options):
         if case:
-            raise _usage(
+            raise usage(
                 _(
                     "按案号查询要等案件功能(第 5 号议题)上线;"
                     "目前请用 --flags、--line、--case-type、--amount 说明案件的情况。"
@@ -261,18 +257,18 @@ def _province(code: str | None) -> Procuratorate:
     if code:
         found = provinces.filter(code=code).first()
         if found is None:
-            raise _usage(_("没有代码为 %(code)s 的省级检察院。") % {"code": code})
+            raise usage(_("没有代码为 %(code)s 的省级检察院。") % {"code": code})
         return found
     only = list(provinces[:2])
     if len(only) != 1:
-        raise _usage(_("请用 --province 指明省级检察院。"))
+        raise usage(_("请用 --province 指明省级检察院。"))
     return only[0]
 
 
 def _procuratorate(code: str) -> Procuratorate:
     found = Procuratorate.objects.filter(code=code).first()
     if found is None:
-        raise _usage(_("没有代码为 %(code)s 的检察院。") % {"code": code})
+        raise usage(_("没有代码为 %(code)s 的检察院。") % {"code": code})
     return found
 
 
@@ -302,7 +298,7 @@ def _version(power_list: PowerList, number: int | None) -> ListVersion:
     if number is not None:
         found = versions.filter(number=number).first()
         if found is None:
-            raise _usage(_("该清单没有第 %(n)s 版。") % {"n": number})
+            raise usage(_("该清单没有第 %(n)s 版。") % {"n": number})
         return found
     found = (
         ListVersion.objects.effective_on(today()).filter(power_list=power_list).first()
@@ -317,9 +313,9 @@ def _actor(login: str) -> Actor:
     try:
         actor = Actor.for_login(login)
     except ActDenied as denied:
-        raise _usage(denied.reason) from None
+        raise usage(denied.reason) from None
     if actor.staff is None:
-        raise _usage(_("账号 %(login)s 不对应任何工作人员。") % {"login": login})
+        raise usage(_("账号 %(login)s 不对应任何工作人员。") % {"login": login})
     return actor
 
 
@@ -332,7 +328,7 @@ def _facts(matter: str, flags: str, line: str, amount: str | None) -> dict:
             "amount": tabular.parse_amount(amount) if amount else None,
         }
     except ValueError as bad:
-        raise _usage(str(bad)) from None
+        raise usage(str(bad)) from None
 
 
 def _answer(actor, decision, on, facts, case_type) -> dict:
