@@ -173,3 +173,6 @@ PROCURACY_CASE_WEIGHTS = envjson("PROCURACY_CASE_WEIGHTS", {})
 # The draw's load balance (docs/assignment.md), as JSON: {"max_distance": 300, "escape": "1/20"}
 # (max_distance in hundredths of a case weight). Starting values, NOT VERIFIED.
 PROCURACY_DRAW = envjson("PROCURACY_DRAW", {})
+# A sole or lead prosecutor away this many days or more (and still away) hands their open cases
+# over for reassignment (人员变动). Local practice, NOT VERIFIED.
+PROCURACY_HANDOVER_ABSENCE_DAYS = envint("PROCURACY_HANDOVER_ABSENCE_DAYS", 15)

@@ -3,7 +3,9 @@ from the ledger as the page is drawn, and the acts the reader may take, or why n
 
 from __future__ import annotations
 
-from procuracy.assignment import services, verify
+from django.db.models import Q
+
+from procuracy.assignment import handover, services, verify
 from procuracy.assignment.models import Assignment
 from procuracy.caseorgs.models import CaseHandlingOrg
 from procuracy.cases.models import Case, CaseStatus
@@ -48,4 +50,10 @@ def case_section(actor: Actor, case: Case) -> dict:
         section["designate_decision"] = engine.authorize(
             actor, "designate_assignment", services.case_context({"case": case})
         )
+    elif case.status in services.REASSIGNABLE and section["current"] is not None:
+        section["reassign_decision"] = engine.authorize(
+            actor, "reassign", services.case_context({"case": case})
+        )
+        found = handover.awaiting(Q(pk=case.pk), today())
+        section["handover"] = found[0].reasons if found else []
     return section

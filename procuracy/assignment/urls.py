@@ -6,4 +6,5 @@ app_name = "assignment"
 urlpatterns = [
     path("cases/<int:pk>/draw/", views.draw, name="draw"),
     path("cases/<int:pk>/designate/", views.designate, name="designate"),
+    path("cases/<int:pk>/reassign/", views.reassign, name="reassign"),
 ]

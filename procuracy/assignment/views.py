@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from procuracy.assignment import selectors, services
-from procuracy.assignment.forms import DesignateForm
+from procuracy.assignment.forms import DesignateForm, reassign_form
 from procuracy.cases import selectors as cases
 from procuracy.cases.models import Case
 from procuracy.core.actors import actor_of
@@ -40,6 +40,33 @@ def draw(request, pk: int):
             _("随机分案完成:%(org)s(账本第 %(seq)s 条记录了分案输入,任何人都可重算)。")
             % {"org": drawn.assignment.org.name, "seq": drawn.seq},
         )
+    return redirect("cases:detail", pk=case.pk)
+
+
+@require_POST
+def reassign(request, pk: int):
+    actor = actor_of(request)
+    case = _case_or_404(actor, pk)
+    form = reassign_form(request.POST, orgs=selectors.orgs_for(case))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        assignment = services.reassign_case(
+            actor=actor,
+            case=case,
+            org=form.orgs[form.cleaned_data["org"]],
+            reason=form.cleaned_data["reason"],
+            reasoning=form.cleaned_data["reasoning"],
+        )
+    except ActDenied as denied:
+        return render(request, "powers/denied.html", {"decision": denied.decision}, status=403)
+    except RuleViolation as refused:
+        messages.error(request, refused.rule)
+    else:
+        messages.success(request, _("已改派由 %(org)s 办理。") % {"org": assignment.org.name})
     return redirect("cases:detail", pk=case.pk)
 
 

@@ -201,6 +201,11 @@ def case_list(request):
         "may_take_in": engine.may(actor, intake.INTAKE, place) if place else False,
         "status_tones": STATUS_TONES,
     }
+    if not request.htmx:
+        # Cases whose organisation can no longer carry them (the assignment app's list).
+        from procuracy.assignment import handover
+
+        context["handovers"] = handover.awaiting(selectors.readable_q(actor), today())
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "cases/case_list.html#results", context)
     else:
@@ -265,8 +270,12 @@ def case_detail(request, pk: int):
     }
     # The 分案 section belongs to the assignment app, which stands on cases.
     from procuracy.assignment import selectors as assignment
-    from procuracy.assignment.forms import DesignateForm
+    from procuracy.assignment.forms import DesignateForm, reassign_form
 
     context["assignment"] = assignment.case_section(actor, case)
     context["designate_form"] = DesignateForm(orgs=assignment.orgs_for(case))
+    reasons = context["assignment"].get("handover")
+    context["reassign_form"] = reassign_form(
+        orgs=assignment.orgs_for(case), initial={"reason": "staff_change"} if reasons else None
+    )
     return render(request, "cases/case_detail.html", context)

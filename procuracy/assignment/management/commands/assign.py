@@ -8,17 +8,20 @@ or, for `verify`, a draw that does not match; 2 bad usage (an unknown case, logi
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
-from procuracy.assignment import services, verify
+from procuracy.assignment import handover, services, verify
 from procuracy.assignment.models import Assignment, AssignmentReason
 from procuracy.caseorgs.models import CaseHandlingOrg
 from procuracy.cases.models import Case
 from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
-from procuracy.core.management.acts import REFUSED, add_actor_argument, usage
+from procuracy.core.management.acts import REFUSED, add_actor_argument, date_arg, usage
+from procuracy.core.models import today
+from procuracy.organisation.models import Procuratorate
 from procuracy.powers.engine import joined
 
 MISMATCH = REFUSED  # a draw that does not recompute
@@ -49,6 +52,10 @@ class Command(BaseCommand):
         which = p.add_mutually_exclusive_group(required=True)
         which.add_argument("case", metavar="CASE_NO", nargs="?")
         which.add_argument("--all", dest="every", action="store_true", help=_("重算全部随机分案"))
+
+        p = sub.add_parser("handover", help=_("列出因人员变动待改派的案件"))
+        p.add_argument("--procuratorate", metavar="CODE", help=_("检察院代码(默认全部)"))
+        p.add_argument("--on", type=date_arg, help=_("日期(默认今天)"))
 
     def handle(self, *args, action, **options):
         try:
@@ -83,6 +90,20 @@ class Command(BaseCommand):
             actor=_actor(login), case=_case(case), org=_org(org), reason=reason, reasoning=reasoning
         )
         self.stdout.write(_("已改派:%(a)s。") % {"a": assignment})
+
+    def do_handover(self, procuratorate, on, **options):
+        where = Q()
+        if procuratorate:
+            place = Procuratorate.objects.filter(code=procuratorate).first()
+            if place is None:
+                raise usage(_("没有代码为 %(code)s 的检察院。") % {"code": procuratorate})
+            where = Q(procuratorate=place)
+        found = handover.awaiting(where, on or today())
+        if not found:
+            self.stdout.write(_("没有因人员变动待改派的案件。"))
+            return
+        for h in found:
+            self.stdout.write(f"{h.case.number}\t{h.assignment.org.name}\t{' '.join(h.reasons)}")
 
     def do_verify(self, case, every, **options):
         if every:
