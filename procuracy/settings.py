@@ -176,3 +176,6 @@ PROCURACY_DRAW = envjson("PROCURACY_DRAW", {})
 # A sole or lead prosecutor away this many days or more (and still away) hands their open cases
 # over for reassignment (人员变动). Local practice, NOT VERIFIED.
 PROCURACY_HANDOVER_ABSENCE_DAYS = envint("PROCURACY_HANDOVER_ABSENCE_DAYS", 15)
+# The figures warn where designations exceed this share (percent) of a procuratorate's first
+# assignments. NOT VERIFIED; a province sets its own.
+PROCURACY_DESIGNATED_SHARE_WARNING = envint("PROCURACY_DESIGNATED_SHARE_WARNING", 10)

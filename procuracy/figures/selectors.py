@@ -263,6 +263,83 @@ def rank_conversions(actor: Actor, after: datetime.date) -> dict:
     }
 
 
+def assignment(actor: Actor, after: datetime.date) -> dict:
+    """Cases taken in, and how they were assigned: the draws, the designations and the
+    reassignments; the designated share (a warning above PROCURACY_DESIGNATED_SHARE_WARNING
+    percent, overall and by procuratorate); and the largest spread of open load between the
+    organisations of one procuratorate, in case weights."""
+    from procuracy.assignment.models import Assignment, AssignmentKind
+    from procuracy.assignment.pool import OPEN_CASE_STATUSES
+    from procuracy.cases.models import Case
+
+    cases = scope.restrict(Case.objects.filter(received_on__lte=after), actor)
+    assigned = scope.restrict(
+        Assignment.objects.filter(valid_from__date__lte=after), actor, "case__procuratorate"
+    )
+    rows = assigned.order_by().values_list("case__procuratorate", "kind").annotate(n=Count("id"))
+    by_place: dict[int, Counter] = {}
+    kinds: Counter = Counter()
+    for place, kind, n in rows:
+        by_place.setdefault(place, Counter())[kind] += n
+        kinds[kind] += n
+    warning = settings.PROCURACY_DESIGNATED_SHARE_WARNING
+
+    def share(counts: Counter) -> float:
+        first = counts[AssignmentKind.DRAW] + counts[AssignmentKind.DESIGNATION]
+        return round(100 * counts[AssignmentKind.DESIGNATION] / first, 1) if first else 0.0
+
+    over = [pk for pk, counts in by_place.items() if share(counts) > warning]
+    names = dict(Procuratorate.objects.filter(pk__in=over).values_list("pk", "short_name"))
+    spread, where = _load_spread(actor, after, OPEN_CASE_STATUSES)
+    if over:
+        note = _("指定分案占比超过 %(limit)s%% 的院:%(places)s。") % {
+            "limit": warning,
+            "places": "、".join(sorted(names.values())),
+        }
+    else:
+        note = _("各院指定分案占比均未超过 %(limit)s%%。") % {"limit": warning}
+    if where:
+        note += _("负荷差距最大的院:%(place)s。") % {"place": where}
+    return {
+        "title": _("案件与分案(至 %(day)s)") % {"day": after},
+        "items": [
+            item("received", _("受理案件"), cases.count()),
+            item("open", _("未结案件"), cases.filter(status__in=OPEN_CASE_STATUSES).count()),
+            item("draws", _("随机分案"), kinds[AssignmentKind.DRAW]),
+            item("designations", _("指定分案"), kinds[AssignmentKind.DESIGNATION]),
+            item("reassignments", _("改派"), kinds[AssignmentKind.REASSIGNMENT]),
+            item("designated_share", _("指定分案占比(%)"), share(kinds)),
+            item("load_spread", _("同院办案组织负荷最大差距(案件权重)"), spread),
+        ],
+        "note": note,
+    }
+
+
+def _load_spread(actor: Actor, day: datetime.date, open_statuses) -> tuple[float, str]:
+    """The largest difference, in case weights, between the open loads of two organisations
+    of one procuratorate in force that day, and which procuratorate."""
+    from django.db.models import Q, Sum
+
+    open_load = Sum(
+        "assignments__weight",
+        filter=Q(assignments__ended_at__isnull=True, assignments__case__status__in=open_statuses),
+    )
+    rows = (
+        scope.restrict(CaseHandlingOrg.objects.on(day), actor)
+        .order_by()
+        .annotate(load=open_load)  # one row per organisation
+        .values_list("procuratorate__short_name", "pk", "load")
+    )
+    loads: dict[str, list[float]] = {}
+    for place, _pk, load in rows:
+        loads.setdefault(place, []).append(float(load or 0))
+    best, where = 0.0, ""
+    for place, values in sorted(loads.items()):
+        if len(values) > 1 and max(values) - min(values) > best:
+            best, where = round(max(values) - min(values), 2), place
+    return best, where
+
+
 def report_figures(
     actor: Actor,
     *,
@@ -281,6 +358,7 @@ def report_figures(
         "quota": quota_at_base(actor, after),
         "case_handling_orgs": case_handling_orgs(actor, after),
         "rank_conversions": rank_conversions(actor, after),
+        "assignment": assignment(actor, after),
     }
     for key, section in sections.items():
         section["key"] = key

@@ -1,0 +1,51 @@
+"""The figures of assignment: draws, designations and reassignments counted from the records,
+the designated share with its warning, and the spread of open load within a procuratorate."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from procuracy.assignment import services
+from procuracy.assignment.tests.test_services import AT, clerk, receive  # noqa: F401
+from procuracy.core.actors import Actor
+from procuracy.figures.selectors import report_figures
+
+
+def figures_of(actor) -> dict:
+    section = report_figures(actor, after=datetime.date(2026, 12, 1))["sections"]["assignment"]
+    return section | {"values": {i["key"]: i["value"] for i in section["items"]}}
+
+
+def test_the_designated_share_is_counted_and_warned_above_the_limit(world, clerk, settings):  # noqa: F811
+    drawn = receive(world, clerk)
+    designated = receive(world, clerk, flags=["major"])
+    services.draw_case(actor=clerk, case=drawn, occurred_at=AT)
+    services.designate_case(
+        actor=world.actor(world.chief),
+        case=designated,
+        org=world.team,
+        reason="major",
+        reasoning="案情重大,指定办案组办理。",
+        occurred_at=AT,
+    )
+    section = figures_of(Actor.system())
+    values = section["values"]
+    assert (values["received"], values["open"]) == (2, 2)
+    assert (values["draws"], values["designations"], values["reassignments"]) == (1, 1, 0)
+    assert values["designated_share"] == 50.0
+    assert "城关区院" in section["note"] and "超过 10%" in section["note"]
+    # The team carries the designated major case (1.50 × 1.5) and perhaps the drawn one
+    # (the draw seeds from the ledger, which differs run to run); of three organisations one
+    # carries nothing, so the spread is the team's load.
+    team = sum(a.weight for a in world.team.assignments.all())
+    assert values["load_spread"] == float(team) and team in (Decimal("2.25"), Decimal("3.75"))
+
+    settings.PROCURACY_DESIGNATED_SHARE_WARNING = 60
+    assert "均未超过 60%" in figures_of(Actor.system())["note"]
+
+
+def test_a_reader_sees_only_the_figures_of_what_they_may_see(world, clerk):  # noqa: F811
+    services.draw_case(actor=clerk, case=receive(world, clerk), occurred_at=AT)
+    other_base = figures_of(world.actor(world.olga))["values"]
+    assert (other_base["received"], other_base["draws"]) == (0, 0)
