@@ -166,7 +166,12 @@ def draw_case(
         kind="assignment.drawn",
         subject=assignment,
         procuratorate=case.procuratorate,
-        body={"org": outcome.chosen, "commitment": committed.seq, "outcome": outcome.as_json()},
+        body={
+            "case_id": case.pk,  # so that the case's timeline finds it (core.selectors)
+            "org": outcome.chosen,
+            "commitment": committed.seq,
+            "outcome": outcome.as_json(),
+        },
         occurred_at=now,
         rows=[assignment, case],
     )
@@ -201,6 +206,7 @@ def _body(assignment: Assignment, ended: Assignment | None = None) -> dict:
     # salted hash commits to it.
     body = {
         "case": assignment.case.number,
+        "case_id": assignment.case_id,
         "org": assignment.org_id,
         "reason": assignment.reason,
         "approved_by": assignment.approved_by_id,

@@ -6,7 +6,11 @@ from procuracy.core.models import Act
 
 # Acts done to a part of a person or an organisation (an absence, a position, a membership)
 # name that person or organisation in their body under this key, so the timeline finds them.
-BODY_KEYS = {"people.staff": "staff", "caseorgs.casehandlingorg": "org"}
+BODY_KEYS = {
+    "people.staff": "staff",
+    "caseorgs.casehandlingorg": "org",
+    "cases.case": "case_id",  # its assignments' acts
+}
 
 
 def acts_about(subject, limit: int = 50, visible: Q | None = None):

@@ -3,6 +3,8 @@ not, and every draw shows its recomputation from the ledger."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -33,6 +35,9 @@ def test_the_case_office_draws_and_the_page_shows_the_recomputation(world, sign_
     html = client.get(page(case)).content.decode()
     assert "随机分案完成" in html and "重算一致" in html
     assert Assignment.objects.get().org.name in html
+    # The case's history holds both acts of the draw: the inputs committed, then the choice.
+    timeline = {what for what in re.findall(r'class="timeline__what">([^<]+)<', html)}
+    assert {"受理案件", "提交随机分案输入", "随机分案"} <= timeline
 
 
 def test_a_prosecutor_sees_why_not_and_a_forced_draw_is_refused_and_recorded(world, sign_in, case):
