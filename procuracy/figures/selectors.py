@@ -266,8 +266,9 @@ def rank_conversions(actor: Actor, after: datetime.date) -> dict:
 def assignment(actor: Actor, after: datetime.date) -> dict:
     """Cases taken in, and how they were assigned: the draws, the designations and the
     reassignments; the designated share (a warning above PROCURACY_DESIGNATED_SHARE_WARNING
-    percent, overall and by procuratorate); and the largest spread of open load between the
-    organisations of one procuratorate, in case weights."""
+    percent, overall and by procuratorate), and by month, procuratorate and department
+    (`shares`, with each group over the limit flagged); and the largest spread of open load
+    between the organisations of one procuratorate, in case weights."""
     from procuracy.assignment.models import Assignment, AssignmentKind
     from procuracy.assignment.pool import OPEN_CASE_STATUSES
     from procuracy.cases.models import Case
@@ -298,6 +299,14 @@ def assignment(actor: Actor, after: datetime.date) -> dict:
         }
     else:
         note = _("各院指定分案占比均未超过 %(limit)s%%。") % {"limit": warning}
+    shares = _shares_by_month(assigned, share, warning)
+    flagged = [row for row in shares if row["over"]]
+    if flagged:
+        groups = "、".join(
+            f"{row['month']} {row['procuratorate']}{row['department']}({row['share']}%)"
+            for row in flagged[:10]
+        )
+        note += _("按月、院和部门超过的:%(groups)s。") % {"groups": groups}
     if where:
         note += _("负荷差距最大的院:%(place)s。") % {"place": where}
     return {
@@ -312,7 +321,45 @@ def assignment(actor: Actor, after: datetime.date) -> dict:
             item("load_spread", _("同院办案组织负荷最大差距(案件权重)"), spread),
         ],
         "note": note,
+        "shares": shares,
     }
+
+
+def _shares_by_month(assigned, share, warning: int) -> list[dict]:
+    """The designated share of first assignments by month (Asia/Shanghai), procuratorate and
+    the department of the organisation chosen, newest month first."""
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    month = TruncMonth("valid_from", tzinfo=timezone.get_default_timezone())
+    rows = (
+        assigned.filter(kind__in=["draw", "designation"])
+        .annotate(month=month)
+        .order_by()
+        .values_list("month", "case__procuratorate__short_name", "org__department__name", "kind")
+        .annotate(n=Count("id"))
+    )
+    groups: dict[tuple, Counter] = {}
+    for when, place, department, kind, n in rows:
+        key = (when.strftime("%Y-%m"), place, department)
+        groups.setdefault(key, Counter())[kind] += n
+    found = []
+    for (when, place, department), counts in sorted(
+        groups.items(), key=lambda g: (g[0][0], g[0][1], g[0][2]), reverse=True
+    ):
+        value = share(counts)
+        found.append(
+            {
+                "month": when,
+                "procuratorate": place,
+                "department": department,
+                "draws": counts["draw"],
+                "designations": counts["designation"],
+                "share": value,
+                "over": value > warning,
+            }
+        )
+    return found
 
 
 def _load_spread(actor: Actor, day: datetime.date, open_statuses) -> tuple[float, str]:

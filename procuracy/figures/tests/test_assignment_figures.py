@@ -41,6 +41,20 @@ def test_the_designated_share_is_counted_and_warned_above_the_limit(world, clerk
     team = sum(a.weight for a in world.team.assignments.all())
     assert values["load_spread"] == float(team) and team in (Decimal("2.25"), Decimal("3.75"))
 
+    # By month, procuratorate and department: both went to the criminal department in March.
+    assert section["shares"] == [
+        {
+            "month": "2026-03",
+            "procuratorate": "城关区院",
+            "department": "第一检察部",
+            "draws": 1,
+            "designations": 1,
+            "share": 50.0,
+            "over": True,
+        }
+    ]
+    assert "2026-03 城关区院第一检察部(50.0%)" in section["note"]
+
     settings.PROCURACY_DESIGNATED_SHARE_WARNING = 60
     assert "均未超过 60%" in figures_of(Actor.system())["note"]
 
