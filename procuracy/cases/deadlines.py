@@ -154,6 +154,15 @@ def _table() -> dict[str, Limit]:
 
 LIMITS: dict[str, Limit] = _table()
 
+# An arrest review runs 7 days when the suspect is detained and 15 when not (Art 91 and the
+# Rules); a case type names the detained stage, the case's custody picks.
+NOT_IN_CUSTODY = {"arrest_review_detained": "arrest_review_free"}
+
+
+def stage_for(stage: str, *, custody: bool) -> str:
+    """The stage a case of a type whose first stage is `stage` runs under."""
+    return stage if custody else NOT_IN_CUSTODY.get(stage, stage)
+
 
 def limit(code: str) -> Limit:
     """The stage's limit, with what `PROCURACY_TIME_LIMITS` overrides, e.g.

@@ -111,10 +111,6 @@ def flag_labels(flags) -> str:
 
 # ---- the time limit of the first stage ---------------------------------------------------
 
-# An arrest review runs 7 days when the suspect is detained and 15 when not (Art 91 and the
-# Rules); the catalogue names the detained stage, the case's custody picks.
-NOT_IN_CUSTODY = {"arrest_review_detained": "arrest_review_free"}
-
 
 @dataclass(frozen=True)
 class TimeLimit:
@@ -125,8 +121,7 @@ class TimeLimit:
 
 
 def first_stage(case: Case) -> str:
-    stage = case.case_type.stage
-    return stage if case.custody else NOT_IN_CUSTODY.get(stage, stage)
+    return deadlines.stage_for(case.case_type.stage, custody=case.custody)
 
 
 def time_limit(case: Case, calendar: WorkingCalendar | None = None) -> TimeLimit | None:

@@ -204,19 +204,27 @@ class ListVersion(Ledgered):
 
     def state_on(self, day: datetime.date | None = None) -> str:
         """draft, approved (not yet in force), effective, superseded or discarded."""
-        if self.status != VersionStatus.APPROVED:
-            return self.status
-        day = day or today()
-        assert self.effective_from is not None
-        if self.effective_from > day:
-            return "approved"
-        newer = (
-            ListVersion.objects.effective_on(day)
-            .filter(power_list_id=self.power_list_id)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        return "effective" if newer == self.pk else "superseded"
+        return states_on([self], day or today())[self.pk]
+
+
+def states_on(versions, day: datetime.date) -> dict[int, str]:
+    """Each version's state on `day`, for any number of versions in one query: the newest
+    approved version of a list in force that day is effective, older approved ones are
+    superseded, later ones approved."""
+    lists = {v.power_list_id for v in versions if v.status == VersionStatus.APPROVED}
+    in_force: dict[int, int] = {}
+    rows = ListVersion.objects.effective_on(day).filter(power_list_id__in=lists)
+    for pk, list_id in rows.values_list("pk", "power_list_id"):
+        in_force.setdefault(list_id, pk)  # newest first: the first of each list
+    found = {}
+    for v in versions:
+        if v.status != VersionStatus.APPROVED:
+            found[v.pk] = v.status
+        elif v.effective_from > day:
+            found[v.pk] = "approved"
+        else:
+            found[v.pk] = "effective" if in_force.get(v.power_list_id) == v.pk else "superseded"
+    return found
 
 
 STATE_LABELS = {

@@ -38,6 +38,7 @@ from procuracy.powers.models import (
     PowerList,
     Refusal,
     VersionStatus,
+    states_on,
 )
 
 # Refused attempts say who tried what: for the chief and the inspection and discipline
@@ -130,22 +131,9 @@ def with_states(versions, day: datetime.date | None = None) -> list[ListVersion]
     """The versions, each with `state`, `state_label` and `state_tone` on `day` — what
     ListVersion.state_on answers, for many versions in one query."""
     versions = list(versions)
-    day = day or today()
-    lists = {v.power_list_id for v in versions}
-    effective = {}
-    for pk, list_id in (
-        ListVersion.objects.effective_on(day)
-        .filter(power_list_id__in=lists)
-        .values_list("pk", "power_list_id")
-    ):
-        effective.setdefault(list_id, pk)  # newest first: the first of each list
+    states = states_on(versions, day or today())
     for v in versions:
-        if v.status != VersionStatus.APPROVED:
-            v.state = v.status
-        elif v.effective_from > day:
-            v.state = "approved"
-        else:
-            v.state = "effective" if effective.get(v.power_list_id) == v.pk else "superseded"
+        v.state = states[v.pk]
         v.state_label = STATE_LABELS[v.state]
         v.state_tone = STATE_TONES[v.state]
     return versions

@@ -88,6 +88,11 @@ def key(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
+def source_of(name) -> str:
+    """A version's source when it was imported from the file `name`."""
+    return (_("导入:%(name)s") % {"name": Path(str(name)).name})[:200]
+
+
 def format_of(name) -> str:
     """The format a file's name says: .csv or .xlsx."""
     suffix = Path(str(name)).suffix.lower().lstrip(".")

@@ -265,35 +265,36 @@ def import_draft(request, pk: int):
     form = ImportForm(request.POST, request.FILES, auto_id="imp-%s", level_list=level)
     draft = form.is_valid() and _perform(
         form,
-        _draft_from_file,
+        _from_file(form, services.draft_version),
         actor=actor,
         power_list=v.power_list,
-        upload=form.cleaned_data["file"],
-        format=form.format,
-        note=form.cleaned_data["note"],
         allows_additions=form.cleaned_data.get("allows_additions"),
     )
     if draft:
-        messages.success(
-            request,
-            _("已从文件导入第 %(n)s 版草稿,共 %(items)s 项。")
-            % {"n": draft.number, "items": draft.items.count()},
-        )
-        return redirect("powers:version", pk=draft.pk)
+        return _imported(request, draft)
     return _render_version(request, v, status=refused_status(form), import_form=form)
 
 
-def _draft_from_file(*, actor, power_list, upload, format, note, allows_additions):
-    items = tabular.read(upload, format)
-    source = _("导入:%(name)s") % {"name": upload.name}
-    return services.draft_version(
-        actor=actor,
-        power_list=power_list,
-        items=items,
-        source=source[:200],
-        note=note,
-        allows_additions=allows_additions,
+def _from_file(form: ImportForm, draft):
+    """`draft` (a version of a list, or a procuratorate's additions) with the uploaded file's
+    items, named as its source."""
+    upload = form.cleaned_data["file"]
+
+    def act(**kwargs):
+        items = tabular.read(upload, form.format)
+        source = tabular.source_of(upload.name)
+        return draft(items=items, source=source, note=form.cleaned_data["note"], **kwargs)
+
+    return act
+
+
+def _imported(request, draft: ListVersion):
+    messages.success(
+        request,
+        _("已从文件导入第 %(n)s 版草稿,共 %(items)s 项。")
+        % {"n": draft.number, "items": draft.items.count()},
     )
+    return redirect("powers:version", pk=draft.pk)
 
 
 @require_POST
@@ -304,30 +305,11 @@ def new_additions(request, pk: int):
     place = _place_or_404(actor, pk)
     form = ImportForm(request.POST, request.FILES, auto_id="add-list-%s", level_list=False)
     draft = form.is_valid() and _perform(
-        form,
-        _additions_from_file,
-        actor=actor,
-        procuratorate=place,
-        upload=form.cleaned_data["file"],
-        format=form.format,
-        note=form.cleaned_data["note"],
+        form, _from_file(form, services.draft_additions), actor=actor, procuratorate=place
     )
     if draft:
-        messages.success(
-            request,
-            _("已从文件导入第 %(n)s 版草稿,共 %(items)s 项。")
-            % {"n": draft.number, "items": draft.items.count()},
-        )
-        return redirect("powers:version", pk=draft.pk)
+        return _imported(request, draft)
     return _render_index(request, status=refused_status(form), additions_form=form)
-
-
-def _additions_from_file(*, actor, procuratorate, upload, format, note):
-    items = tabular.read(upload, format)
-    source = _("导入:%(name)s") % {"name": upload.name}
-    return services.draft_additions(
-        actor=actor, procuratorate=procuratorate, items=items, source=source[:200], note=note
-    )
 
 
 @require_GET

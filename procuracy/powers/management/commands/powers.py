@@ -149,13 +149,13 @@ class Command(BaseCommand):
             raise usage(_("没有这个文件:%(file)s") % {"file": file})
         actor = Actor.for_login(login)
         items = tabular.read(file, format)
-        source = _("导入:%(name)s") % {"name": file.name}
+        source = tabular.source_of(file)
         if additions:
             version = services.draft_additions(
                 actor=actor,
                 procuratorate=_procuratorate(additions),
                 items=items,
-                source=source[:200],
+                source=source,
                 note=note,
             )
             self._imported(version, len(items))
@@ -173,7 +173,7 @@ class Command(BaseCommand):
             actor=actor,
             power_list=power_list,
             items=items,
-            source=source[:200],
+            source=source,
             note=note,
             allows_additions=options["allow_additions"],
         )
