@@ -4,7 +4,9 @@ functions (`MANAGE = role_rule(...)` at the top of an app's services.py).
 Case matters (decide, review, handle, sign) are answered by the power list; both kinds are
 answered in one place, `procuracy.powers.engine.authorize`. A role rule names the positions
 that may perform the act, held at the procuratorate concerned or (where `reach` is "below")
-above it.
+above it. Among them may be `HANDLER`: not a position but the case's own handlers (the members
+of the organisation it is assigned to), which the engine reads from the act's Context; and
+`SELF`, the person the act is about (Context.person), for what each person does for themselves.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from procuracy.core.actors import Actor
 
 OWN = "own"
 BELOW = "below"
+HANDLER = "handler"  # the handlers of the case the act is on (Context.handlers)
+SELF = "self"  # the person the act is about (Context.person): a declaration of one's own
 
 
 @dataclass(frozen=True)

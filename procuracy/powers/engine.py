@@ -18,16 +18,17 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
 from procuracy.core.actors import Actor
 from procuracy.core.models import today
-from procuracy.core.permissions import BELOW, ROLE_RULES, RoleRule, holds
+from procuracy.core.permissions import BELOW, HANDLER, ROLE_RULES, SELF, RoleRule, holds
 from procuracy.powers.models import (
     FLAG_BIT,
     HOLDER_RANK,
@@ -61,6 +62,7 @@ class Context:
     handlers: frozenset[int] | None = None  # staff handling the case
     lead: int | None = None  # the lead prosecutor of the handling team
     department_id: int | None = None  # the department the case is in
+    person: int | None = None  # the staff member an act about a person concerns
     body: str = ""  # "committee" when the act is the procuratorial committee's
     mask: int = field(default=0, init=False, compare=False)
 
@@ -183,7 +185,7 @@ def authorize(
     ctx = context or Context()
     role = ROLE_RULES.get(matter)
     if role is not None:
-        ok = holds(actor, role, ctx.procuratorate)
+        ok = holds(actor, role, ctx.procuratorate) or _handles(actor, role, ctx)
         why = ROLE_HELD if ok else ROLE_NOT_HELD
         return Decision(ok, role.name, role.label, Power.HANDLE, why, role=role)
     procuratorate = ctx.procuratorate
@@ -221,6 +223,16 @@ def authorize(
                 return Decision(True, matter, name, power, DELEGATED, grant=grant)
     chief = (Step(Holder.CHIEF, Power.DECIDE),)
     return Decision(False, matter, name, power, UNLISTED, path=chief)
+
+
+def _handles(actor: Actor, role: RoleRule, ctx: Context) -> bool:
+    """Whether a rule open to the case's handlers finds the actor among them, or one open to
+    the person concerned finds the actor is that person."""
+    if actor.staff is None:
+        return False
+    if HANDLER in role.holders and ctx.handlers is not None and actor.staff.pk in ctx.handlers:
+        return True
+    return SELF in role.holders and ctx.person == actor.staff.pk
 
 
 def _answers(
@@ -311,8 +323,23 @@ def _role_not_held(d: Decision) -> str:
     from procuracy.people.models import PositionKind
 
     assert d.role is not None
-    holders = joined(sorted(str(PositionKind(k).label) for k in d.role.holders))
+    positions = d.role.holders - {HANDLER, SELF}
+    if not positions:
+        return _("“%(act)s”须由本案的承办检察官办理,您不是本案的承办人。") % {"act": d.act_label}
+    holders = joined(sorted(str(PositionKind(k).label) for k in positions))
     where = _("本院或上级院") if d.role.reach == BELOW else _("本院")
+    if SELF in d.role.holders:
+        return _("“%(act)s”须由本人或%(where)s的%(holders)s办理。") % {
+            "act": d.act_label,
+            "where": where,
+            "holders": holders,
+        }
+    if HANDLER in d.role.holders:
+        return _("“%(act)s”须由本案的承办检察官或%(where)s的%(holders)s办理。") % {
+            "act": d.act_label,
+            "where": where,
+            "holders": holders,
+        }
     return _("“%(act)s”须由%(where)s的%(holders)s办理,您没有该职务。") % {
         "act": d.act_label,
         "where": where,
@@ -337,10 +364,13 @@ _SENTENCES = {
 def holders_of(
     actor: Actor, procuratorate, day: datetime.date, ctx: Context | None = None
 ) -> frozenset[str]:
-    """The holders (检察官, 部门负责人, 检察长 …) the actor is, at `procuratorate` on `day`."""
+    """The holders (检察官, 部门负责人, 检察长 …) the actor is, at `procuratorate` on `day`.
+    Acting for the committee (`ctx.body`), the actor is the committee alone, and only if they
+    are its chair, the chief (or acting chief), who presides over it and records its decisions."""
     ctx = ctx or Context()
     if ctx.body == Holder.COMMITTEE:
-        return frozenset({Holder.COMMITTEE})
+        chairs = Holder.CHIEF in holders_of(actor, procuratorate, day, replace(ctx, body=""))
+        return frozenset({Holder.COMMITTEE}) if chairs else frozenset()
     if actor.staff is None:
         return frozenset()
     profile = _profile(actor, day)
@@ -425,7 +455,10 @@ class Index:
 
 
 _lock = threading.Lock()
-_indexes: dict[tuple[int, datetime.date], Index] = {}
+# Per procuratorate, the compiled lists with the days they hold for: [first, until), until
+# None for open-ended. The lists change only on a version's effective date or a delegation's
+# first or last day, so one compiled index serves every day between two such dates.
+_indexes: dict[int, list[tuple[datetime.date, datetime.date | None, Index]]] = {}
 _checked = [0.0]  # when the database was last looked at
 _stamp_seen: list[tuple] = [()]
 
@@ -438,7 +471,6 @@ def forget() -> None:
 
 
 def _index(procuratorate, day: datetime.date) -> Index:
-    key = (procuratorate.pk, day)
     now = time.monotonic()
     if now - _checked[0] > RECHECK:
         stamp = _stamp()
@@ -447,14 +479,43 @@ def _index(procuratorate, day: datetime.date) -> Index:
                 _indexes.clear()
                 _stamp_seen[0] = stamp
             _checked[0] = now
-    index = _indexes.get(key)
-    if index is None:
-        index = compile_index(procuratorate, day)
-        with _lock:
-            if len(_indexes) > 4096:
-                _indexes.clear()
-            _indexes[key] = index
+    for first, until, index in _indexes.get(procuratorate.pk, ()):
+        if first <= day and (until is None or day < until):
+            return index
+    first, until = _span(procuratorate, day)
+    index = compile_index(procuratorate, day)
+    with _lock:
+        spans = _indexes.setdefault(procuratorate.pk, [])
+        if len(spans) > 64:
+            spans.clear()
+        spans.append((first, until, index))
     return index
+
+
+def _span(procuratorate, day: datetime.date) -> tuple[datetime.date, datetime.date | None]:
+    """The days around `day` over which the lists in force at the procuratorate stay as they
+    are: between the nearest effective dates of its lists' versions and its delegations' first
+    and last days."""
+    province_code = procuratorate.path.split("/", 1)[0]
+    lists = Q(
+        power_list__procuratorate__code=province_code,
+        power_list__level=ListLevel.of(procuratorate.level),
+        power_list__kind=ListKind.LEVEL,
+    ) | Q(power_list__procuratorate=procuratorate, power_list__kind=ListKind.ADDITIONS)
+    dates = set(
+        ListVersion.objects.filter(lists, effective_from__isnull=False).values_list(
+            "effective_from", flat=True
+        )
+    )
+    for valid_from, valid_to in Delegation.objects.filter(procuratorate=procuratorate).values_list(
+        "valid_from", "valid_to"
+    ):
+        dates.add(valid_from)
+        if valid_to is not None:
+            dates.add(valid_to)
+    first = max((d for d in dates if d <= day), default=datetime.date.min)
+    until = min((d for d in dates if d > day), default=None)
+    return first, until
 
 
 def _stamp() -> tuple:

@@ -216,3 +216,23 @@ def test_a_procuratorate_adds_items_only_for_matters_the_province_leaves_out(wor
         "未列入权力清单"
         in authorize(world.actor(world.olga), "judicial_relief", elsewhere).sentence
     )
+
+
+def test_one_compiled_index_serves_the_days_between_two_effective_dates(world):
+    """The lists change only on a version's effective date (or a delegation's first or last
+    day): the engine compiles once for the days between, and anew across such a date."""
+    from procuracy.powers import engine
+
+    issue(world, "base", [item(1, "approve_arrest", "prosecutor")], effective_from=IN_FORCE)
+    later = IN_FORCE + datetime.timedelta(days=40)
+    issue(world, "base", [item(1, "approve_arrest", "chief")], effective_from=later)
+    engine.forget()
+    alice = world.actor(world.alice)
+
+    def allowed(day):
+        return authorize(alice, "approve_arrest", at(world, on=day)).allowed
+
+    assert allowed(IN_FORCE) and allowed(later - datetime.timedelta(days=1))
+    assert len(engine._indexes[world.base.pk]) == 1
+    assert not allowed(later) and not allowed(later + datetime.timedelta(days=300))
+    assert len(engine._indexes[world.base.pk]) == 2
