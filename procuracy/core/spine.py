@@ -72,28 +72,36 @@ class _Unit:
 
 
 def service(
-    permission: str,
+    permission: str | Callable[[dict], str],
     *,
     where: Callable[[dict], object],
     context: Callable[[dict], object] | None = None,
     power: str = "decide",
+    among: tuple[str, ...] = (),
 ):
     """Declare a service function: the permission it needs and where (which procuratorate).
 
     `permission` is a role rule's name (declared with `role_rule` beside the function) or,
     with `context`, a power-list matter: `context` receives the keyword arguments and returns
-    the engine's Context (the case's facts), and the act needs `power` over the matter.
+    the engine's Context (the case's facts), and the act needs `power` over the matter. Where
+    one service performs any of several matters (a decision in a case), `permission` is a
+    function of the keyword arguments that picks the matter (raising RuleViolation for one the
+    act cannot take) and `among` lists every matter it may pick.
     `where` receives the keyword arguments and returns the procuratorate the act concerns (or
     a tuple of them, all of which must allow it). A refused attempt is recorded, in its own
     transaction, before the refusal is raised: who tried what, when, and the reason.
     """
-    if context is None and permission not in ROLE_RULES:
+    if callable(permission):
+        if context is None or not among:
+            raise ValueError("a chosen matter needs the case's context and the matters among")
+    elif context is None and permission not in ROLE_RULES:
         raise ValueError(f"unknown role rule {permission!r}")
 
     def decorate(fn):
         @functools.wraps(fn)
         def act(*, actor: Actor, **kwargs):
-            _authorize(actor, permission, power, where(kwargs), context and context(kwargs))
+            chosen = permission(kwargs) if callable(permission) else permission
+            _authorize(actor, chosen, power, where(kwargs), context and context(kwargs))
             with transaction.atomic(savepoint=_unit.get() is None):
                 token = _recorded.set([])
                 try:
@@ -104,7 +112,8 @@ def service(
                     _recorded.reset(token)
                 return result
 
-        act.permission = permission  # type: ignore[attr-defined]  # read by the service walk
+        # read by the service walk: the rule's name, or every matter the act may pick
+        act.permission = among if callable(permission) else permission  # type: ignore[attr-defined]
         SERVICES.append(act)
         return act
 
@@ -188,10 +197,7 @@ def record(
         rows = [subject] if isinstance(subject, Ledgered) else []
     unit = _unit.get()
     if unit is None:
-        appender = Appender.open()
-        appender.add(act, rows)
-        act.save()
-        appender.flush()
+        Appender.current().write(act, rows)
     else:
         unit.add(act, rows)
     acts.append(act)
@@ -210,6 +216,9 @@ def ledger_head() -> tuple[int, bytes]:
         if unit.appender is None:
             unit.appender = Appender.open()
         return unit.appender.size, root_of_peaks(unit.appender.peaks)
+    held = Appender.held()  # the head as this transaction last wrote it, lock still ours
+    if held is not None:
+        return held.size, root_of_peaks(held.peaks)
     head = Head.objects.filter(pk=1).first()
     if head is None:
         return 0, root_of_peaks([])
