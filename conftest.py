@@ -183,6 +183,19 @@ def world(db) -> World:
 
 
 @pytest.fixture
+def clerk(world) -> Actor:
+    """方舟 (frank), posted to the base procuratorate's case management office."""
+    people.appoint(
+        actor=SYSTEM,
+        staff=world.frank,
+        kind="case_management",
+        department=None,
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    return world.actor(world.frank)
+
+
+@pytest.fixture
 def sign_in(client):
     """sign_in("alice") → the test client, signed in as that world user (and no one else)."""
 

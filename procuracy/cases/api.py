@@ -1,27 +1,40 @@
-"""API of cases: the queue with its filters, a case with its parties and the time limit of its
-first stage, intake (the case office's act: 422 with the reason for bad input, 403 with the
-reason when refused), and the catalogue of case types."""
+"""API of cases: the queue with its filters (deadline warnings among them), a case with its
+parties, every stage's time limit and its decisions, intake and the lifecycle's transitions
+(each an act: 422 with the reason for bad input or a broken rule, 403 with the power list's
+reason when refused, nothing written either way), the prosecutor's desk (待办), and the
+catalogue of case types."""
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from procuracy.cases import intake, selectors
-from procuracy.cases.models import CaseSource, CaseStatus, CaseType, PartyRole
+from procuracy.cases import desk as desks
+from procuracy.cases import intake, lifecycle, selectors
+from procuracy.cases.models import (
+    CaseSource,
+    CaseStatus,
+    CaseType,
+    DecisionStatus,
+    PartyRole,
+    Sealing,
+    StageEnd,
+)
 from procuracy.core.actors import actor_of
 from procuracy.core.errors import RuleViolation
 from procuracy.core.models import today
 from procuracy.organisation.api import INVALID, NOT_FOUND, SIGNED_IN, Message, ProcuratorateRef
 from procuracy.organisation.models import BusinessLine
 from procuracy.people.api import Pagination
-from procuracy.powers.models import Flag
+from procuracy.powers.models import Flag, Holder, Power
 
 router = Router(tags=["cases"])
 types_router = Router(tags=["cases"])
+desk_router = Router(tags=["cases"])
 
 
 class LineRef(Schema):
@@ -63,10 +76,107 @@ class PartyOut(Schema):
 class TimeLimitOut(Schema):
     stage: str
     name: str
-    expires_on: datetime.date
-    state: str = Field(description="ok, due_soon or overdue, today")
-    days_left: int
+    started_on: datetime.date
+    restart: str = Field(description="resubmitted or jurisdiction when counted afresh; else empty")
+    expires_on: datetime.date | None = Field(description="null while the clock is stopped")
+    state: str = Field(description="ok, due_soon or overdue today; empty once ended or stopped")
+    days_left: int | None
+    ended_on: datetime.date | None
+    end: StageEnd | Literal[""] = Field(description="why the stage ended; empty while it runs")
+    late: bool = Field(description="ended, or still running today, after its expiry")
     explanation: list[str]
+
+
+def _limit(limit: selectors.TimeLimit) -> dict:
+    return {
+        "stage": limit.stage.code,
+        "name": limit.name,
+        "started_on": limit.stage.started_on,
+        "restart": limit.stage.restart,
+        "expires_on": limit.expires_on,
+        "state": limit.state,
+        "days_left": limit.days_left,
+        "ended_on": limit.stage.ended_on,
+        "end": limit.stage.end,
+        "late": limit.stage.late,
+        "explanation": limit.explanation,
+    }
+
+
+def _limits(case) -> list[selectors.TimeLimit]:
+    """The case's time limits, worked out once for the answer's two fields."""
+    found = case.__dict__.get("_api_limits")
+    if found is None:
+        found = case.__dict__["_api_limits"] = selectors.time_limits(case)
+    return found
+
+
+class StaffRef(Schema):
+    id: int
+    name: str
+
+
+class StepOut(Schema):
+    holder: Holder
+    holder_label: str
+    power: Power
+    power_label: str
+
+    @staticmethod
+    def resolve_holder_label(obj) -> str:
+        return str(Holder(obj["holder"]).label)
+
+    @staticmethod
+    def resolve_power_label(obj) -> str:
+        return str(Power(obj["power"]).label)
+
+
+class DecisionOut(Schema):
+    id: int
+    matter: str = Field(description="the matter's code")
+    matter_name: str
+    status: DecisionStatus
+    status_label: str
+    reasoning: str
+    proposed_by: StaffRef | None = Field(description="who submitted it (报请); null if none")
+    proposed_at: datetime.datetime | None
+    path: list[StepOut] = Field(description="who decides, in order, for a submitted matter")
+    decided_by: StaffRef | None
+    decided_at: datetime.datetime | None
+    item: int | None = Field(description="the power-list item it was made under")
+    item_code: str | None
+    delegation: int | None = Field(description="the written delegation it was made under")
+    basis: str = Field(description="the power list's sentence: item, delegation or default rule")
+    superseded_by: int | None
+    ledger_seq: int | None
+
+    @staticmethod
+    def resolve_matter(obj) -> str:
+        return obj.matter.code
+
+    @staticmethod
+    def resolve_matter_name(obj) -> str:
+        return obj.matter.name
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_item(obj) -> int | None:
+        return obj.item_id
+
+    @staticmethod
+    def resolve_item_code(obj) -> str | None:
+        return obj.item.code if obj.item else None
+
+    @staticmethod
+    def resolve_delegation(obj) -> int | None:
+        return obj.delegation_id
+
+    @staticmethod
+    def resolve_superseded_by(obj) -> int | None:
+        return obj.superseded_by_id
 
 
 class CaseOut(Schema):
@@ -88,6 +198,11 @@ class CaseOut(Schema):
     status: CaseStatus
     status_label: str
     warnings: list[str]
+    sealed: Sealing | Literal[""] = Field(description="why fewer read it; empty when not sealed")
+    stage: str = Field(description="the running stage's time limit; empty when none runs")
+    due_on: datetime.date | None = Field(description="the running stage's expiry")
+    due_state: str = Field(description="ok, due_soon or overdue today; empty when none runs")
+    closed_on: datetime.date | None
     ledger_seq: int | None
 
     @staticmethod
@@ -98,10 +213,20 @@ class CaseOut(Schema):
     def resolve_status_label(obj) -> str:
         return obj.get_status_display()
 
+    @staticmethod
+    def resolve_due_state(obj) -> str:
+        return selectors.due_state(obj)
+
 
 class CaseDetail(CaseOut):
     parties: list[PartyOut]
-    time_limit: TimeLimitOut | None = Field(description="the first stage's; null when none")
+    time_limit: TimeLimitOut | None = Field(
+        description="the running stage's (or the last one's); null when none"
+    )
+    stages: list[TimeLimitOut] = Field(
+        description="every stage the case has run under, oldest first"
+    )
+    decisions: list[DecisionOut] = Field(description="made, waiting (pending) or superseded")
 
     @staticmethod
     def resolve_parties(obj) -> list:
@@ -109,17 +234,16 @@ class CaseDetail(CaseOut):
 
     @staticmethod
     def resolve_time_limit(obj) -> dict | None:
-        limit = selectors.time_limit(obj)
-        if limit is None:
-            return None
-        return {
-            "stage": limit.deadline.stage,
-            "name": limit.name,
-            "expires_on": limit.deadline.day,
-            "state": limit.state,
-            "days_left": limit.days_left,
-            "explanation": limit.deadline.explanation,
-        }
+        limit = desks.current_limit(_limits(obj))
+        return _limit(limit) if limit is not None else None
+
+    @staticmethod
+    def resolve_stages(obj) -> list[dict]:
+        return [_limit(limit) for limit in _limits(obj)]
+
+    @staticmethod
+    def resolve_decisions(obj) -> list:
+        return desks.decisions(obj)
 
 
 # One path, two operations: one URL name, so that the path resolves to the name it has.
@@ -134,10 +258,12 @@ def list_cases(
     received_from: datetime.date | None = None,
     received_to: datetime.date | None = None,
     warned: bool = False,
+    due: Literal["warned", "due_soon", "overdue"] | None = None,
 ):
     """The cases one may read, newest received first. `case_type` and `business_line` are
-    codes; `warned` keeps those with intake warnings."""
-    return selectors.cases(
+    codes; `warned` keeps those with intake warnings; `due` those whose running stage is due
+    soon, overdue, or either ("warned")."""
+    found = selectors.cases(
         actor_of(request),
         procuratorate=procuratorate,
         status=status or "",
@@ -147,13 +273,15 @@ def list_cases(
         received_to=received_to,
         warned=warned,
     )
+    return desks.due_filter(found, due or "")
 
 
 @router.get("/{case_id}", response={200: CaseDetail, **SIGNED_IN, **NOT_FOUND})
 def get_case(request, case_id: int):
-    """A case with its parties and the time limit of its first stage. Those who may not read
-    it are answered 404, as if it were not there."""
-    return selectors.case_for(actor_of(request), case_id)
+    """A case with its parties, its time limits (the running one, and every stage) and its
+    decisions. Those who may not read it are answered 404, as if it were not there; a read of
+    a sealed case is recorded."""
+    return selectors.case_for(actor_of(request), case_id, channel="api")
 
 
 class PartyIn(Schema):
@@ -222,3 +350,172 @@ def receive_case(request, payload: CaseIn):
 def list_case_types(request):
     """The catalogue of case types, with the business lines each belongs to."""
     return list(selectors.case_types())
+
+
+# ---- the lifecycle's transitions ---------------------------------------------------------
+
+ACTED = {200: CaseDetail, 403: Message, **SIGNED_IN, **NOT_FOUND, **INVALID}
+
+
+def _act(request, case_id: int, act, **arguments):
+    """Perform a transition on a case the caller may read and answer the case as it now is;
+    ActDenied (403) and RuleViolation (422) are answered by the API's handlers."""
+    actor = actor_of(request)
+    case = selectors.case_for(actor, case_id, channel="api")
+    act(actor=actor, case=case, **arguments)
+    case.refresh_from_db()
+    return case
+
+
+class SubmitIn(Schema):
+    matter: str = Field(description="a matter's code, one the case's type and state allow")
+    reasoning: str = Field(max_length=4000)
+
+
+class DecideIn(SubmitIn):
+    committee: bool = Field(
+        False, description="the decision is the procuratorial committee's (检察委员会)"
+    )
+
+
+class ExcludeIn(Schema):
+    start: datetime.date
+    end: datetime.date
+    reason: str = Field(max_length=200, description="as 对犯罪嫌疑人作精神病鉴定")
+
+
+class ResubmitIn(Schema):
+    received_on: datetime.date | None = Field(None, description="today when left out")
+
+
+class ConcludeIn(Schema):
+    outcome: str = Field(max_length=2000)
+
+
+@router.post("/{case_id}/start", response=ACTED)
+def start_case(request, case_id: int):
+    """The assigned organisation's prosecutor takes the case up (开始办理)."""
+    return _act(request, case_id, lifecycle.start_handling)
+
+
+@router.post("/{case_id}/submit", response=ACTED)
+def submit_decision(request, case_id: int, payload: SubmitIn):
+    """A handler submits a matter the list gives to someone above (报请): the decision waits
+    with the path upward, and the case in 审核/决定中. 422 when the handler may decide it."""
+    return _act(
+        request,
+        case_id,
+        lifecycle.submit_decision,
+        matter=payload.matter,
+        reasoning=payload.reasoning,
+    )
+
+
+@router.post("/{case_id}/decide", response=ACTED)
+def decide(request, case_id: int, payload: DecideIn):
+    """Decide a matter as the power list allows the caller (or record the committee's
+    decision); a waiting submission is decided by it. The decision's effect moves the case
+    on (closed, returned, extended, suspended …)."""
+    return _act(
+        request,
+        case_id,
+        lifecycle.decide,
+        matter=payload.matter,
+        reasoning=payload.reasoning,
+        body="committee" if payload.committee else "",
+    )
+
+
+@router.post("/{case_id}/exclude", response=ACTED)
+def exclude_period(request, case_id: int, payload: ExcludeIn):
+    """Record a period the law leaves out of the running stage's count (a psychiatric
+    assessment): its expiry moves back by the period's days."""
+    return _act(
+        request,
+        case_id,
+        lifecycle.exclude_period,
+        start=payload.start,
+        end=payload.end,
+        reason=payload.reason,
+    )
+
+
+@router.post("/{case_id}/resubmit", response=ACTED)
+def resubmit(request, case_id: int, payload: ResubmitIn):
+    """The case office receives a returned case back; review is counted afresh from then."""
+    received_on = payload.received_on or today()
+    return _act(request, case_id, lifecycle.resubmit, received_on=received_on)
+
+
+@router.post("/{case_id}/conclude", response=ACTED)
+def conclude(request, case_id: int, payload: ConcludeIn):
+    """Close a case whose type does not end by a decision, with the outcome in writing."""
+    return _act(request, case_id, lifecycle.conclude, outcome=payload.outcome)
+
+
+@router.post("/{case_id}/archive", response=ACTED)
+def archive(request, case_id: int):
+    """The case office files a closed or transferred case (归档)."""
+    return _act(request, case_id, lifecycle.archive)
+
+
+# ---- the desk ----------------------------------------------------------------------------
+
+
+class DeskCaseOut(Schema):
+    id: int
+    number: str
+    title: str
+    procuratorate: ProcuratorateRef
+    case_type: CaseTypeRef
+    status: CaseStatus
+    status_label: str
+    stage: str
+    due_on: datetime.date | None
+    due_state: str = Field(description="ok, due_soon or overdue today; empty when none runs")
+    days_left: int | None = Field(description="negative when overdue")
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return obj.get_status_display()
+
+
+class DeskDecisionOut(Schema):
+    id: int
+    case: DeskCaseOut
+    matter: str
+    matter_name: str
+    reasoning: str
+    proposed_by: StaffRef | None
+    proposed_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_matter(obj) -> str:
+        return obj.matter.code
+
+    @staticmethod
+    def resolve_matter_name(obj) -> str:
+        return obj.matter.name
+
+
+class DeskOut(Schema):
+    day: datetime.date
+    waiting: int = Field(description="tasks waiting on the caller")
+    counts: dict[str, int] = Field(description="how many in each list (the lists show 100 at most)")
+    office: bool = Field(description="the caller sits in a case management office")
+    leader: bool = Field(description="the caller watches the warnings of a scope")
+    handling: list[DeskCaseOut] = Field(description="the cases the caller handles, by due date")
+    to_start: list[DeskCaseOut]
+    to_decide: list[DeskDecisionOut] = Field(description="submissions the caller may decide")
+    to_draw: list[DeskCaseOut]
+    returned: list[DeskCaseOut] = Field(description="returned for investigation, due back")
+    to_archive: list[DeskCaseOut]
+    warned: list[DeskCaseOut] = Field(description="due soon or overdue in the caller's scope")
+
+
+@desk_router.get("", response={200: DeskOut, **SIGNED_IN})
+def get_desk(request):
+    """The caller's desk (待办): the cases they handle by due date, and the tasks waiting on
+    them — cases to start, decisions submitted to them, for the case office the cases to draw,
+    to receive back and to archive, for leaders the cases due soon or overdue in their scope."""
+    return desks.desk(actor_of(request))

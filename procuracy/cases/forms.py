@@ -1,6 +1,6 @@
 """What the case pages read from a request: the intake form and its parties, the queue's
-filters; and for the calendar page the year shown, a day to mark or unmark, the year to load
-from the State Council's notice."""
+filters, the forms of the case page's transitions (办理); and for the calendar page the year
+shown, a day to mark or unmark, the year to load from the State Council's notice."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from procuracy.cases import deadlines
 from procuracy.cases.intake import PartyFields
 from procuracy.cases.models import CaseSource, CaseStatus, CaseType, DayKind, PartyRole
 from procuracy.core.models import today
@@ -147,6 +148,14 @@ def parties_of(formset) -> list[PartyFields]:
     return [p for p in (form.party() for form in formset.forms) if p is not None]
 
 
+# The queue's deadline filter: the running stage's warning state, from what the case stores.
+DUE_CHOICES = [
+    ("warned", _("即将届满或已超期")),
+    (deadlines.DUE_SOON, _("即将届满")),
+    (deadlines.OVERDUE, _("已超期")),
+]
+
+
 class CaseFilterForm(forms.Form):
     """The queue's filters."""
 
@@ -156,6 +165,7 @@ class CaseFilterForm(forms.Form):
     received_from = forms.DateField(label=_("受理日期自"), required=False, widget=DateInput)
     received_to = forms.DateField(label=_("至"), required=False, widget=DateInput)
     warned = forms.BooleanField(label=_("仅看有受理提示的"), required=False)
+    due = forms.ChoiceField(label=_("期限"), required=False, choices=ANY + DUE_CHOICES)
 
     def __init__(self, data=None):
         super().__init__(data)
@@ -172,3 +182,69 @@ class CaseFilterForm(forms.Form):
             for name in self.fields
             if name not in self.errors and data.get(name) not in (None, "")
         }
+
+
+# ---- the case page's transitions (办理) ----------------------------------------------------
+
+
+class ActForm(forms.Form):
+    """A transition that needs nothing but the case (start, archive)."""
+
+    def arguments(self) -> dict:
+        """The keyword arguments for the lifecycle service, besides actor and case."""
+        return dict(self.cleaned_data)
+
+
+class DecisionForm(ActForm):
+    """A decision to make or to submit: the matter (the select offers those the reader may
+    decide, or those they must submit; the service answers for any other) and the reasons."""
+
+    matter = forms.CharField(label=_("事项"), max_length=40, widget=forms.Select)
+    reasoning = forms.CharField(
+        label=_("理由和意见"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, data=None, *, options=(), auto_id="decide-%s"):
+        super().__init__(data, auto_id=auto_id)
+        self.offer(options)
+
+    def offer(self, options) -> None:
+        self.fields["matter"].widget.choices = [("", "---------")] + [
+            (option.code, option.label) for option in options
+        ]
+
+
+class ExcludeForm(ActForm):
+    start = forms.DateField(label=_("起始日"), widget=DateInput)
+    end = forms.DateField(label=_("终止日"), widget=DateInput)
+    reason = forms.CharField(label=_("事由"), max_length=200, initial=_("对犯罪嫌疑人作精神病鉴定"))
+
+    def __init__(self, data=None, *, auto_id="exclude-%s"):
+        super().__init__(data, auto_id=auto_id)
+
+
+class ResubmitForm(ActForm):
+    received_on = forms.DateField(label=_("重新移送受理日期"), widget=DateInput, initial=today)
+
+    def __init__(self, data=None, *, auto_id="resubmit-%s"):
+        super().__init__(data, auto_id=auto_id)
+
+
+class ConcludeForm(ActForm):
+    outcome = forms.CharField(
+        label=_("办理结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, data=None, *, auto_id="conclude-%s"):
+        super().__init__(data, auto_id=auto_id)
+
+
+TRANSITION_FORMS: dict[str, type[ActForm]] = {
+    "start": ActForm,
+    "submit": DecisionForm,
+    "decide": DecisionForm,
+    "exclude": ExcludeForm,
+    "resubmit": ResubmitForm,
+    "conclude": ConcludeForm,
+    "archive": ActForm,
+}

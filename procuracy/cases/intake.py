@@ -11,14 +11,20 @@ referral without the referring unit, a suspect in custody the case does not say 
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+from django.db.models.sql import Query
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from procuracy.cases.models import Case, CaseSource, CaseType, Party, PartyRole
+from procuracy.cases import deadlines, lifecycle
+from procuracy.cases.models import Case, CaseSource, CaseType, Party, PartyRole, Sealing
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
 from procuracy.core.models import today
@@ -82,11 +88,72 @@ def case_number(procuratorate: Procuratorate, case_type: CaseType, year: int, se
     return f"{number_prefix(procuratorate)}检{case_type.word}受〔{year}〕{serial}号"
 
 
+# Intake's reads on every case are built by the ORM and compiled once per process for each
+# set of arguments (the same procuratorate, word and year; line and day): building and
+# compiling them took longer than the database took to answer.
+
+
+def _taken_query(procuratorate_id: int, word: str, year: int):
+    """How many cases the procuratorate took in that year under the word (one row, or none)."""
+    return (
+        Case.objects.filter(
+            procuratorate_id=procuratorate_id, case_type__word=word, received_on__year=year
+        )
+        .order_by()
+        .values("procuratorate_id")
+        .annotate(taken=Count("pk"))
+        .values_list("taken")
+        .query
+    )
+
+
+def _handles_query(procuratorate_id: int, line_id: int, day: datetime.date):
+    """Whether a department of the procuratorate handles the line that day (a row, or none)."""
+    handles = Department.objects.on(day).filter(
+        procuratorate_id=procuratorate_id, business_lines=line_id
+    )
+    return handles.query.exists()
+
+
+def _lock_query(procuratorate_id: int):
+    """The procuratorate's row, locked (SELECT … FOR UPDATE where the database has it)."""
+    rows = Procuratorate.objects.select_for_update().filter(pk=procuratorate_id)
+    return rows.order_by().values("pk").query
+
+
+_READS: dict[str, Callable[..., Query]] = {
+    "taken": _taken_query,
+    "handles": _handles_query,
+    "lock": _lock_query,
+}
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(vendor: str, read: str, *args) -> tuple[str, tuple]:
+    return _READS[read](*args).sql_with_params()
+
+
+def _first_row(read: str, *args) -> tuple | None:
+    sql, params = _compiled(connection.vendor, read, *args)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def _next_serial(procuratorate: Procuratorate, case_type: CaseType, year: int) -> int:
-    taken = Case.objects.filter(
-        procuratorate=procuratorate, case_type__word=case_type.word, received_on__year=year
-    ).count()
-    return taken + 1
+    row = _first_row("taken", procuratorate.pk, case_type.word, year)
+    return (row[0] if row else 0) + 1
+
+
+def _line_ids(case_type: CaseType) -> frozenset[int]:
+    """The ids of the business lines the type belongs to, read once per CaseType instance:
+    reference data (a data migration), so an importer or a bench that keeps its types takes
+    them in without asking again."""
+    found = case_type.__dict__.get("_line_ids")
+    if found is None:
+        found = frozenset(case_type.business_lines.values_list("pk", flat=True))
+        case_type.__dict__["_line_ids"] = found
+    return found
 
 
 def _check(
@@ -106,7 +173,7 @@ def _check(
         raise RuleViolation(_("案件来源“%(value)s”不存在。") % {"value": source}, "source")
     if received_on > today():
         raise RuleViolation(_("受理日期不能晚于今天。"), "received_on")
-    if not case_type.business_lines.filter(pk=line.pk).exists():
+    if line.pk not in _line_ids(case_type):
         lines = "、".join(line.name for line in case_type.business_lines.order_by("number"))
         raise RuleViolation(
             _("%(type)s属于%(lines)s,不属于%(line)s。")
@@ -123,7 +190,11 @@ def _check(
             raise RuleViolation(_("诉讼地位“%(value)s”不存在。") % {"value": party.role}, "parties")
         if not party.name.strip():
             raise RuleViolation(_("每个当事人都须填写姓名或名称。"), "parties")
-    found = list(Case.objects.filter(procuratorate=procuratorate, number__in=related))
+    found = (
+        list(Case.objects.filter(procuratorate=procuratorate, number__in=related))
+        if related
+        else []
+    )
     missing = sorted(set(related) - {c.number for c in found})
     if missing:
         raise RuleViolation(
@@ -143,10 +214,7 @@ def warnings_for(
 ) -> list[str]:
     """What the process-monitoring rules would question: kept on the case, not refused."""
     found = []
-    handles = Department.objects.on(received_on).filter(
-        procuratorate=procuratorate, business_lines=line
-    )
-    if not handles.exists():
+    if _first_row("handles", procuratorate.pk, line.pk, received_on) is None:
         found.append(_("本院没有办理%(line)s的内设机构,请核实管辖。") % {"line": line.name})
     accused = [p for p in parties if p.role in ACCUSED]
     if line.prosecutes and not accused:
@@ -176,10 +244,13 @@ def receive_case(
     amount: Decimal | None = None,
     parties: tuple[PartyFields, ...] | list[PartyFields] = (),
     related: tuple[str, ...] | list[str] = (),
+    sealed: str = "",
     occurred_at: datetime.datetime | None = None,
 ) -> Case:
     """Take a case in: numbered, weighed, its parties recorded, warnings kept. One act."""
     flags = sorted(set(flags))
+    if sealed and sealed not in Sealing.values:
+        raise RuleViolation(_("封存类别“%(value)s”不存在。") % {"value": sealed}, "sealed")
     linked = _check(
         procuratorate,
         case_type,
@@ -192,9 +263,9 @@ def receive_case(
         source,
     )
     # One intake at a time per procuratorate, so that two clerks never take the same serial.
-    Procuratorate.objects.select_for_update().filter(pk=procuratorate.pk).first()
+    _first_row("lock", procuratorate.pk)
     year = received_on.year
-    case = Case.objects.create(
+    case = Case(
         number=case_number(
             procuratorate, case_type, year, _next_serial(procuratorate, case_type, year)
         ),
@@ -214,9 +285,17 @@ def receive_case(
             procuratorate, business_line, received_on, source, referred_by, custody, parties
         ),
         received_by=actor.staff,
+        sealed=sealed,
     )
+    code = deadlines.stage_for(case_type.stage, custody=custody)
+    # The first stage's clock runs from the day the case was received; its expiry is on the
+    # case from the INSERT on (the stage is computed first, and written after the case).
+    stages = [lifecycle.new_stage(case, code, received_on)] if code else []
+    case.save(force_insert=True)
+    for stage in stages:
+        stage.save(force_insert=True)
     rows = [
-        Party.objects.create(
+        Party(
             case=case,
             role=p.role,
             name=p.name.strip(),
@@ -225,6 +304,11 @@ def receive_case(
         )
         for p in parties
     ]
+    if connection.features.can_return_rows_from_bulk_insert:  # one INSERT, the ids returned
+        Party.objects.bulk_create(rows)
+    else:
+        for row in rows:
+            row.save(force_insert=True)
     record(
         actor=actor,
         kind="cases.received",
@@ -243,8 +327,10 @@ def receive_case(
             "parties": len(rows),
             "related": case.related,
             "warnings": len(case.warnings),
+            "sealed": sealed,
+            "due_on": case.due_on.isoformat() if case.due_on else None,
         },
-        rows=[case, *rows],
+        rows=[case, *stages, *rows],
         occurred_at=occurred_at,
     )
     return case

@@ -5,6 +5,7 @@ kept by the administrator)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from procuracy.core.models import Ledgered
 
@@ -77,14 +78,35 @@ class CaseSource(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    """Where a case stands; the transitions come with the lifecycle."""
+    """Where a case stands; cases/lifecycle.py holds the transitions between them."""
 
     RECEIVED = "received", _("已受理")
     ASSIGNED = "assigned", _("已分案")
     HANDLING = "handling", _("办理中")
     DECIDING = "deciding", _("审核/决定中")
+    RETURNED = "returned", _("退回补充侦查")
+    SUSPENDED = "suspended", _("中止审查")
     CLOSED = "closed", _("已结案")
+    TRANSFERRED = "transferred", _("已移送管辖")
     ARCHIVED = "archived", _("已归档")
+
+
+# A case still in someone's hands: it counts in its organisation's load and its time limit runs.
+OPEN_STATUSES = (
+    CaseStatus.RECEIVED,
+    CaseStatus.ASSIGNED,
+    CaseStatus.HANDLING,
+    CaseStatus.DECIDING,
+    CaseStatus.RETURNED,
+    CaseStatus.SUSPENDED,
+)
+
+
+class Sealing(models.TextChoices):
+    """Why a case is read by fewer people still: every read of it is recorded."""
+
+    SECRET = "secret", _("涉密案件")
+    JUVENILE = "juvenile", _("未成年人犯罪记录封存")
 
 
 class Case(Ledgered):
@@ -122,15 +144,29 @@ class Case(Ledgered):
     received_by = models.ForeignKey(
         "people.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The running stage, kept with the case so that desks and figures find what is due by an
+    # index: its code, the day it expires and the day warnings start (None when none runs).
+    stage = models.CharField(_("当前办案期限"), max_length=40, blank=True)
+    due_on = models.DateField(_("期限届满日"), null=True, blank=True)
+    warn_on = models.DateField(_("开始预警日"), null=True, blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    sealed = models.CharField(_("封存"), max_length=8, choices=Sealing.choices, blank=True)
 
     class Meta:
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["procuratorate", "status", "received_on"])]
+        indexes = [
+            models.Index(fields=["procuratorate", "status", "received_on"]),
+            models.Index(fields=["procuratorate", "due_on"]),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
 
 
 class PartyRole(models.TextChoices):
@@ -158,3 +194,156 @@ class Party(Ledgered):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StageEnd(models.TextChoices):
+    """Why a stage ended (a noun, unlike the buttons of the same words)."""
+
+    DECIDED = "decided", pgettext_lazy("stage end", "作出决定")
+    CLOSED = "closed", pgettext_lazy("stage end", "结案")
+    RETURNED = "returned", pgettext_lazy("stage end", "退回补充侦查")
+    RESUBMITTED = "resubmitted", pgettext_lazy("stage end", "重新移送")
+    TRANSFERRED = "transferred", pgettext_lazy("stage end", "移送管辖")
+
+
+class Stage(Ledgered):
+    """One run of a statutory time limit in a case (cases/deadlines.py names the limits): from
+    the day the case, or its resubmission, was received, to the day it ended. A case has at
+    most one open stage; a return for supplementary investigation ends the review stage and
+    opens the investigator's, and the resubmission opens the review stage afresh
+    (`restart`)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="stages", verbose_name=_("案件")
+    )
+    code = models.CharField(_("期限"), max_length=40)
+    variant = models.CharField(_("情形"), max_length=24, blank=True)
+    started_on = models.DateField(_("起算日"))
+    restart = models.CharField(
+        _("重新计算事由"), max_length=16, blank=True, help_text=_("resubmitted 或 jurisdiction")
+    )
+    custody = models.BooleanField(_("在押"))
+    expires_on = models.DateField(_("届满日"), null=True, blank=True)
+    explanation = models.JSONField(_("计算说明"), default=list)
+    ended_on = models.DateField(_("结束日"), null=True, blank=True)
+    end = models.CharField(_("结束原因"), max_length=12, choices=StageEnd.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("办案期限")
+        verbose_name_plural = _("办案期限")
+        ordering = ["case_id", "started_on", "id"]
+        indexes = [models.Index(fields=["case", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.code} {self.started_on}"
+
+    @property
+    def late(self) -> bool:
+        """Ended (or still running today) after its expiry."""
+        from procuracy.core.models import today
+
+        if self.expires_on is None:
+            return False
+        return (self.ended_on or today()) > self.expires_on
+
+
+class StageEventKind(models.TextChoices):
+    EXTENSION = "extension", _("延长期限")
+    EXCLUSION = "exclusion", _("不计入期限")
+
+
+class StageEvent(Ledgered):
+    """What changes a stage's expiry: an approved extension (its length, the decision that
+    granted it), or a period the law leaves out of the count (its days; still open while the
+    case is suspended)."""
+
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="events", verbose_name=_("期限")
+    )
+    kind = models.CharField(_("类别"), max_length=12, choices=StageEventKind.choices)
+    start = models.DateField(_("起始日"), null=True, blank=True)
+    end = models.DateField(_("终止日"), null=True, blank=True)
+    days = models.PositiveSmallIntegerField(_("日数"), default=0)
+    months = models.PositiveSmallIntegerField(_("月数"), default=0)
+    reason = models.CharField(_("事由"), max_length=200)
+    basis = models.CharField(_("依据"), max_length=100, blank=True)
+    approved_by = models.ForeignKey(
+        "people.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.ForeignKey(
+        "cases.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("期限变动")
+        verbose_name_plural = _("期限变动")
+        ordering = ["stage_id", "id"]
+
+
+class DecisionStatus(models.TextChoices):
+    PENDING = "pending", _("待决定")
+    MADE = "made", _("已决定")
+    SUPERSEDED = "superseded", _("另行决定")
+
+
+class Decision(Ledgered):
+    """A decision on a matter in a case (批准逮捕, 不起诉 …): who made it and the power-list
+    item (or written delegation, or the chief's default power) it was made under. A handler who
+    may not decide the matter submits it (报请): the decision waits, pending, with the path
+    upward the list gives, until the holder decides it (or decides otherwise)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("案件")
+    )
+    matter = models.ForeignKey(
+        "powers.Matter", on_delete=models.PROTECT, related_name="+", verbose_name=_("事项")
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=DecisionStatus.choices)
+    reasoning = models.TextField(_("理由"), blank=True)
+    proposed_by = models.ForeignKey(
+        "people.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("报请时间"), null=True, blank=True)
+    path = models.JSONField(_("报请路径"), default=list, blank=True)
+    decided_by = models.ForeignKey(
+        "people.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    item = models.ForeignKey(
+        "powers.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    delegation = models.ForeignKey(
+        "powers.Delegation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.CharField(_("权力依据"), max_length=300, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("决定")
+        verbose_name_plural = _("决定")
+        ordering = ["case_id", "id"]
+        indexes = [models.Index(fields=["status", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.matter}"
+
+
+class SealedRead(Ledgered):
+    """A read of a sealed case: who, when, through which door."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="sealed_reads", verbose_name=_("案件")
+    )
+    reader = models.ForeignKey(
+        "people.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reader_label = models.CharField(_("查阅人"), max_length=100)
+    channel = models.CharField(_("途径"), max_length=8)  # page, api, cli
+    read_at = models.DateTimeField(_("查阅时间"))
+
+    class Meta:
+        verbose_name = _("封存案件查阅记录")
+        verbose_name_plural = _("封存案件查阅记录")
+        ordering = ["-read_at", "-id"]

@@ -5,12 +5,14 @@ the province's: its case management office keeps it, and the system administrato
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import chinese_calendar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from procuracy.cases import lifecycle
 from procuracy.cases.models import CalendarDay, DayKind, DaySource
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
@@ -101,6 +103,7 @@ def load_official_year(*, actor: Actor, year: int) -> list[CalendarDay]:
     if not rows:
         raise RuleViolation(_("%(year)s 年没有可载入的日期。") % {"year": year}, "year")
     written: list[Ledgered] = list(rows)
+    moved = lifecycle.recount(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     record(
         actor=actor,
         kind="cases.calendar_loaded",
@@ -113,8 +116,9 @@ def load_official_year(*, actor: Actor, year: int) -> list[CalendarDay]:
             "workdays": sum(r.kind == DayKind.WORKDAY for r in rows),
             "kept": sorted(d.isoformat() for d in existing),
             "package": f"chinesecalendar {_package_version()}",
+            "time_limits_moved": len(moved) // 2,
         },
-        rows=written,
+        rows=[*written, *moved],
     )
     return rows
 
@@ -146,6 +150,7 @@ def mark_day(
     row.kind, row.name, row.note = kind, name.strip(), note.strip()
     row.source = DaySource.MANUAL
     row.save()
+    moved = lifecycle.recount(day, day)
     record(
         actor=actor,
         kind="cases.calendar_marked",
@@ -158,7 +163,9 @@ def mark_day(
             "name": row.name,
             "note": row.note,
             "before": before,
+            "time_limits_moved": len(moved) // 2,
         },
+        rows=[row, *moved],
     )
     return row
 
@@ -171,10 +178,13 @@ def unmark_day(*, actor: Actor, day: datetime.date, reason: str) -> None:
     row = CalendarDay.objects.filter(day=day).first()
     if row is None:
         raise RuleViolation(_("%(day)s 没有标记,无须取消。") % {"day": day}, "day")
+    gone = copy.copy(row)  # the act names the row it removed
+    row.delete()
+    moved = lifecycle.recount(day, day)
     record(
         actor=actor,
         kind="cases.calendar_unmarked",
-        subject=row,
+        subject=gone,
         procuratorate=province(),
         visibility=Visibility.OPEN,
         body={
@@ -183,7 +193,7 @@ def unmark_day(*, actor: Actor, day: datetime.date, reason: str) -> None:
             "name": row.name,
             "source": row.source,
             "reason": reason.strip(),
+            "time_limits_moved": len(moved) // 2,
         },
-        rows=[],
+        rows=moved,
     )
-    row.delete()

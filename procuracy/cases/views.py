@@ -1,7 +1,9 @@
-"""The case pages: the intake form, the case office's queue, a case's page (facts, parties,
-the time limit of its first stage, history); and the working-day calendar (a year's holidays
-and make-up working days, and — for those the role rule allows — the forms to load the
-official year and to mark or unmark a day)."""
+"""The case pages: the intake form, the case office's queue (with its deadline warnings), a
+case's page (facts, parties, every stage's time limit, the 办理 section with the transitions
+its state allows and the decisions made or waiting, history), the transitions posted from it,
+and the prosecutor's desk (待办); and the working-day calendar (a year's holidays and make-up
+working days, and — for those the role rule allows — the forms to load the official year and
+to mark or unmark a day)."""
 
 from __future__ import annotations
 
@@ -14,10 +16,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from procuracy.cases import intake, selectors, services
+from procuracy.cases import desk as desks
+from procuracy.cases import intake, lifecycle, selectors, services
 from procuracy.cases.calendar import periods
 from procuracy.cases.forms import (
+    TRANSITION_FORMS,
     CaseFilterForm,
+    DecisionForm,
     IntakeForm,
     LoadForm,
     MarkForm,
@@ -40,7 +45,10 @@ STATUS_TONES = {
     CaseStatus.ASSIGNED: "blue",
     CaseStatus.HANDLING: "green",
     CaseStatus.DECIDING: "navy",
+    CaseStatus.RETURNED: "amber",
+    CaseStatus.SUSPENDED: "slate",
     CaseStatus.CLOSED: "slate",
+    CaseStatus.TRANSFERRED: "slate",
     CaseStatus.ARCHIVED: "slate",
 }
 LIMIT_TONES = {"ok": "green", "due_soon": "amber", "overdue": "red"}
@@ -187,12 +195,17 @@ def intake_lines(request):
 def case_list(request):
     actor = actor_of(request)
     filters = CaseFilterForm(request.GET)
-    rows = selectors.cases(actor, **filters.filters())
+    chosen = filters.filters()
+    due = chosen.pop("due", "")
+    rows = desks.due_filter(selectors.cases(actor, **chosen), due)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    day = today()
     for row in page.object_list:
         row.flag_text = selectors.flag_labels(row.flags)
         row.status_tone = STATUS_TONES.get(row.status, "")
+        row.due_state = selectors.due_state(row, day)
+        row.due_tone = LIMIT_TONES.get(row.due_state, "")
     place = selectors.intake_place(actor)
     context = {
         "page": page,
@@ -254,19 +267,31 @@ def _related(actor, case: Case) -> list[tuple[str, int | None]]:
 @require_GET
 def case_detail(request, pk: int):
     actor = actor_of(request)
-    case = _case_or_404(actor, pk)
+    return _render_case(request, actor, _case_or_404(actor, pk))
+
+
+def _render_case(request, actor, case: Case, status=200, failed=None):
+    """The case page; `failed` is the (transition, bound form) a refused post left, shown
+    with its reason in the 办理 section."""
     acts = list(acts_about(case, visible=ledger.visibility_q(actor)))
-    limit = selectors.time_limit(case)
+    limits = selectors.time_limits(case)
+    limit = desks.current_limit(limits)
+    stages = [
+        {"limit": t, "tone": LIMIT_TONES.get(t.state, ""), "late_by": -(t.days_left or 0)}
+        for t in limits
+    ]
     context = {
         "case": case,
         "facts": _facts(case),
         "related": _related(actor, case),
         "parties": list(case.parties.all()),
         "limit": limit,
+        "stages": stages,
         "limit_tone": LIMIT_TONES.get(limit.state, "") if limit else "",
         "acts": acts,
         "readable": {act.seq for act in acts},
         "status_tone": STATUS_TONES.get(case.status, ""),
+        **_lifecycle(actor, case, failed),
     }
     # The 分案 section belongs to the assignment app, which stands on cases.
     from procuracy.assignment import selectors as assignment
@@ -278,4 +303,123 @@ def case_detail(request, pk: int):
     context["reassign_form"] = reassign_form(
         orgs=assignment.orgs_for(case), initial={"reason": "staff_change"} if reasons else None
     )
-    return render(request, "cases/case_detail.html", context)
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _lifecycle(actor, case: Case, failed) -> dict:
+    """The 办理 section: the transitions the state allows with the reader's answer for each,
+    a form for each one allowed (the refused post's own, bound, to show its errors), the
+    decision waiting and those made."""
+    found = desks.actions(actor, case)
+    forms = {}
+    for name, decision in found.offers.items():
+        if decision.allowed:
+            forms[name] = _form(name, found)
+    waiting = found.pending
+    if "decide" in forms and waiting and any(o.code == waiting.matter.code for o in found.direct):
+        forms["decide"].initial["matter"] = waiting.matter.code  # the submission, preselected
+    errors: list[str] = []
+    if failed is not None:
+        name, form = failed
+        if name in forms:
+            if isinstance(form, DecisionForm):
+                form.offer(found.direct if name == "decide" else found.upward)
+            forms[name] = form
+        else:
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+    return {
+        "lifecycle": found,
+        "offers": [
+            (name, found.labels[name], decision, forms.get(name))
+            for name, decision in found.offers.items()
+        ],
+        "lifecycle_errors": errors,
+        "decisions": desks.decisions(case),
+        "sealed_label": case.get_sealed_display() if case.sealed else "",
+    }
+
+
+def _form(name: str, found: desks.Actions | None, data=None):
+    """The transition's form; the decision forms offer the matters of `found` (a posted form
+    needs none: the service answers for any matter)."""
+    if name == "decide":
+        return DecisionForm(data, options=found.direct if found else (), auto_id="decide-%s")
+    if name == "submit":
+        return DecisionForm(data, options=found.upward if found else (), auto_id="submit-%s")
+    return TRANSITION_FORMS[name](data)
+
+
+# ---- the transitions posted from the case page -------------------------------------------
+
+SERVICES = {
+    "start": lifecycle.start_handling,
+    "submit": lifecycle.submit_decision,
+    "decide": lifecycle.decide,
+    "exclude": lifecycle.exclude_period,
+    "resubmit": lifecycle.resubmit,
+    "conclude": lifecycle.conclude,
+    "archive": lifecycle.archive,
+}
+
+
+def _done(name: str, case: Case, result) -> str:
+    if name in ("submit", "decide"):
+        matter = result.matter.name
+        if name == "submit":
+            path = "、".join(engine.step_label(s["holder"], s["power"]) for s in result.path)
+            return _("已报请“%(matter)s”,等待%(path)s。") % {"matter": matter, "path": path}
+        return _("已作出决定:“%(matter)s”。案件状态:%(status)s。") % {
+            "matter": matter,
+            "status": case.get_status_display(),
+        }
+    if name == "exclude":
+        return _("已记录不计入期限的期间 %(start)s 至 %(end)s;期限届满日:%(day)s。") % {
+            "start": result.start.isoformat(),
+            "end": result.end.isoformat(),
+            "day": case.due_on.isoformat() if case.due_on else "—",
+        }
+    if name == "resubmit":
+        return _("已受理重新移送,审查期限自 %(day)s 重新计算,届满日:%(expires)s。") % {
+            "day": result.started_on.isoformat(),
+            "expires": result.expires_on.isoformat() if result.expires_on else "—",
+        }
+    return _("已%(act)s。案件状态:%(status)s。") % {
+        "act": lifecycle.TRANSITION_LABELS[name],
+        "status": case.get_status_display(),
+    }
+
+
+@require_POST
+def transition(request, pk: int, name: str):
+    """Perform one transition and go back to the case page; a refusal (the power list's, 403)
+    or a broken rule re-renders the page with the reason, nothing written."""
+    actor = actor_of(request)
+    case = _case_or_404(actor, pk)
+    form = _form(name, None, request.POST)
+    if form.is_valid():
+        done = perform(form, SERVICES[name], actor=actor, case=case, **form.arguments())
+        if done is not None:
+            case.refresh_from_db()
+            messages.success(request, _done(name, case, done))
+            return redirect("cases:detail", pk=case.pk)
+    case.refresh_from_db()  # what the refused act may have changed in memory, not in the database
+    return _render_case(request, actor, case, status=refused_status(form), failed=(name, form))
+
+
+# ---- the desk (待办) ----------------------------------------------------------------------
+
+
+@require_GET
+def desk(request):
+    found = desks.desk(actor_of(request))
+    for case in _desk_cases(found):
+        case.status_tone = STATUS_TONES.get(case.status, "")
+        case.due_tone = LIMIT_TONES.get(case.due_state, "")
+    return render(request, "cases/desk.html", {"desk": found})
+
+
+def _desk_cases(found: desks.Desk):
+    for rows in (found.handling, found.to_draw, found.returned, found.to_archive, found.warned):
+        yield from rows
+    for decision in found.to_decide:
+        yield decision.case

@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
-
 from procuracy.cases.models import Case
 from procuracy.cases.tests.test_views import DAY, taken_in
-from procuracy.core.actors import Actor
 from procuracy.core.models import Act
-from procuracy.people import services as people
 from procuracy.powers.models import Refusal
 
 INTAKE = {
@@ -26,18 +22,6 @@ INTAKE = {
     "parties": [{"role": "suspect", "name": "李某", "in_custody": True}],
     "custody": True,
 }
-
-
-@pytest.fixture
-def clerk(world):
-    people.appoint(
-        actor=Actor.system(),
-        staff=world.frank,
-        kind="case_management",
-        department=None,
-        valid_from=datetime.date(2020, 1, 1),
-    )
-    return world.actor(world.frank)
 
 
 def post(client, body):

@@ -10,20 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from procuracy.cases.models import Case
-from procuracy.core.actors import Actor
-from procuracy.people import services as people
-
-
-@pytest.fixture
-def clerk(world):
-    people.appoint(
-        actor=Actor.system(),
-        staff=world.frank,
-        kind="case_management",
-        department=None,
-        valid_from=datetime.date(2020, 1, 1),
-    )
-    return world.actor(world.frank)
 
 
 def intake(login, *extra):

@@ -15,24 +15,10 @@ from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
 from procuracy.core.models import Act
 from procuracy.organisation.models import BusinessLine
-from procuracy.people import services as people
 from procuracy.powers.models import Refusal
 
 SYSTEM = Actor.system()
 DAY = datetime.date(2026, 3, 2)
-
-
-@pytest.fixture
-def clerk(world):
-    """The base procuratorate's case management office: frank, the clerk, posted there."""
-    people.appoint(
-        actor=SYSTEM,
-        staff=world.frank,
-        kind="case_management",
-        department=None,
-        valid_from=datetime.date(2020, 1, 1),
-    )
-    return world.actor(world.frank)
 
 
 def line(code):

@@ -14,24 +14,10 @@ from procuracy.cases.models import Case, CaseType, Party
 from procuracy.core.actors import Actor
 from procuracy.core.models import Act
 from procuracy.organisation.models import BusinessLine
-from procuracy.people import services as people
 from procuracy.powers.models import Refusal
 
 SYSTEM = Actor.system()
 DAY = datetime.date(2026, 3, 2)
-
-
-@pytest.fixture
-def clerk(world):
-    """frank, posted to the base procuratorate's case management office."""
-    people.appoint(
-        actor=SYSTEM,
-        staff=world.frank,
-        kind="case_management",
-        department=None,
-        valid_from=datetime.date(2020, 1, 1),
-    )
-    return world.actor(world.frank)
 
 
 def taken_in(world, clerk, **facts):

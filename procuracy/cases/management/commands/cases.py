@@ -1,5 +1,7 @@
-"""`procuracy cases …`: take a case in at one's case management office, show a case (with the
-time limit of its first stage), list the cases one may read.
+"""`procuracy cases …`: take a case in at one's case management office, show a case (with
+every stage's time limit and its decisions), list the cases one may read; move a case along
+its lifecycle (start, submit, decide, exclude, resubmit, conclude, archive), each an act
+through the power list; print one's desk (待办).
 
 Exit codes: 0 done; 1 refused (the act is not allowed or breaks a rule; nothing written), or
 no such case among those one may read; 2 bad usage (an unknown login, type, line or date).
@@ -16,7 +18,8 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
-from procuracy.cases import intake, selectors
+from procuracy.cases import deadlines, intake, lifecycle, selectors
+from procuracy.cases import desk as desks
 from procuracy.cases.forms import numbers_in
 from procuracy.cases.models import Case, CaseStatus, CaseType, PartyRole
 from procuracy.core.actors import Actor
@@ -24,12 +27,14 @@ from procuracy.core.errors import ActDenied, RuleViolation
 from procuracy.core.management.acts import REFUSED, add_actor_argument, usage
 from procuracy.core.models import today
 from procuracy.organisation.models import BusinessLine
-from procuracy.powers.models import Flag
+from procuracy.powers import engine
+from procuracy.powers.models import Flag, Matter
 
 
 class Command(BaseCommand):
     help = _(
-        "案件:受理案件、查看案件(含首个办案期限)、列出可以查阅的案件。"
+        "案件:受理案件、查看案件(含各阶段办案期限和决定)、列出可以查阅的案件;"
+        "开始办理、报请、决定、不计入期限的期间、重新移送、结案、归档;查看待办。"
         "退出码:0 完成,1 拒绝或未找到,2 用法错误。"
     )
 
@@ -66,6 +71,36 @@ class Command(BaseCommand):
         p.add_argument("--type", dest="case_type", default="", help=_("案件类型代码"))
         p.add_argument("--line", default="", help=_("业务条线代码"))
         p.add_argument("--warned", action="store_true", help=_("仅列出有受理提示的案件"))
+
+        self.add_lifecycle_arguments(sub)
+
+    def add_lifecycle_arguments(self, sub):
+        def case_act(name, help):
+            p = sub.add_parser(name, help=help)
+            add_actor_argument(p)
+            p.add_argument("number", help=_("案号"))
+            return p
+
+        case_act("start", help=_("开始办理(承办检察官)"))
+        submit = case_act("submit", help=_("报请决定(承办检察官)"))
+        decide = case_act("decide", help=_("作出决定"))
+        for p in (submit, decide):
+            p.add_argument("--matter", required=True, help=_("事项代码,如 approve_arrest"))
+            p.add_argument("--reasoning", required=True, help=_("理由和意见"))
+        decide.add_argument("--committee", action="store_true", help=_("检察委员会的决定"))
+        p = case_act("exclude", help=_("记录不计入期限的期间(承办检察官)"))
+        p.add_argument("--start", required=True, help=_("起始日 YYYY-MM-DD"))
+        p.add_argument("--end", required=True, help=_("终止日 YYYY-MM-DD"))
+        p.add_argument("--reason", required=True, help=_("事由,如 对犯罪嫌疑人作精神病鉴定"))
+        p = case_act("resubmit", help=_("受理重新移送(案件管理部门)"))
+        p.add_argument("--received-on", help=_("重新移送受理日期(默认今天)"))
+        p = case_act("conclude", help=_("结案(承办检察官;须作出决定的案件除外)"))
+        p.add_argument("--outcome", required=True, help=_("办理结果"))
+        case_act("archive", help=_("归档(案件管理部门)"))
+
+        p = sub.add_parser("desk", help=_("查看待办"))
+        add_actor_argument(p)
+        p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
 
     def handle(self, *args, action, **options):
         try:
@@ -119,14 +154,12 @@ class Command(BaseCommand):
             custody = _("(在押)") if p["in_custody"] else ""
             table.add_row(_("当事人"), f"{p['role_label']} {p['name']}{custody}")
         self.console().print(table)
-        limit = facts["time_limit"]
-        if limit:
-            self.stdout.write(
-                _("%(stage)s期限届满日:%(day)s")
-                % {"stage": limit["name"], "day": limit["expires_on"]}
-            )
-            for line in limit["explanation"]:
+        for stage in facts["stages"]:
+            self.stdout.write(_stage_line(stage))
+            for line in stage["explanation"]:
                 self.stdout.write("  " + line)
+        for decision in facts["decisions"]:
+            self.stdout.write(_decision_line(decision))
         for warning in case.warnings:
             self.stdout.write(_("受理提示:%(warning)s") % {"warning": warning})
 
@@ -152,6 +185,202 @@ class Command(BaseCommand):
             )
         self.console().print(table)
 
+    # ---- the lifecycle -------------------------------------------------------------------
+
+    def _done(self, case: Case, message: str) -> None:
+        case.refresh_from_db()
+        status = case.get_status_display()
+        self.stdout.write(message + _("案件状态:%(status)s。") % {"status": status})
+        if case.due_on:
+            self.stdout.write(
+                _("%(stage)s期限届满日:%(day)s")
+                % {"stage": deadlines.limit(case.stage).name, "day": case.due_on}
+            )
+
+    def do_start(self, actor, number, **options):
+        case = _case(actor, number)
+        lifecycle.start_handling(actor=actor, case=case)
+        self._done(case, _("已开始办理。"))
+
+    def do_submit(self, actor, number, matter, reasoning, **options):
+        case = _case(actor, number)
+        decision = lifecycle.submit_decision(
+            actor=actor, case=case, matter=_matter(case, matter), reasoning=reasoning
+        )
+        path = "、".join(engine.step_label(s["holder"], s["power"]) for s in decision.path)
+        self._done(
+            case,
+            _("已报请“%(matter)s”,等待%(path)s。") % {"matter": decision.matter.name, "path": path},
+        )
+
+    def do_decide(self, actor, number, matter, reasoning, committee, **options):
+        case = _case(actor, number)
+        decision = lifecycle.decide(
+            actor=actor,
+            case=case,
+            matter=_matter(case, matter),
+            reasoning=reasoning,
+            body="committee" if committee else "",
+        )
+        self._done(
+            case,
+            _("已作出决定:“%(matter)s”(%(basis)s)")
+            % {"matter": decision.matter.name, "basis": decision.basis},
+        )
+
+    def do_exclude(self, actor, number, start, end, reason, **options):
+        case = _case(actor, number)
+        lifecycle.exclude_period(
+            actor=actor, case=case, start=_date(start), end=_date(end), reason=reason
+        )
+        self._done(
+            case, _("已记录不计入期限的期间 %(start)s 至 %(end)s。") % {"start": start, "end": end}
+        )
+
+    def do_resubmit(self, actor, number, received_on, **options):
+        case = _case(actor, number)
+        day = _date(received_on) if received_on else today()
+        lifecycle.resubmit(actor=actor, case=case, received_on=day)
+        self._done(case, _("已受理重新移送,审查期限自 %(day)s 重新计算。") % {"day": day})
+
+    def do_conclude(self, actor, number, outcome, **options):
+        case = _case(actor, number)
+        lifecycle.conclude(actor=actor, case=case, outcome=outcome)
+        self._done(case, _("已结案。"))
+
+    def do_archive(self, actor, number, **options):
+        case = _case(actor, number)
+        lifecycle.archive(actor=actor, case=case)
+        self._done(case, _("已归档。"))
+
+    # ---- the desk ------------------------------------------------------------------------
+
+    def do_desk(self, actor, **options):
+        found = desks.desk(actor)
+        if options["json"]:
+            self.stdout.write(_dumps(_desk_data(found)))
+            return
+        self.stdout.write(
+            _("待办事项 %(n)s 件;承办中的案件 %(handling)s 件。")
+            % {"n": found.waiting, "handling": found.counts.get("handling", 0)}
+        )
+        if found.to_decide:
+            table = Table(title=_("待您决定"))
+            for column in (_("案号"), _("案件名称"), _("报请事项"), _("报请人"), _("期限届满日")):
+                table.add_column(column)
+            for d in found.to_decide:
+                table.add_row(
+                    d.case.number,
+                    d.case.title,
+                    d.matter.name,
+                    d.proposed_by.name if d.proposed_by else "",
+                    _due_text(d.case),
+                )
+            self.console().print(table)
+        for key, title in DESK_LISTS:
+            rows = getattr(found, key)
+            if rows:
+                self.console().print(_case_table(title, rows))
+        if not found.waiting and not found.handling and not found.warned:
+            self.stdout.write(_("没有待办事项。"))
+
+
+DESK_LISTS = [
+    ("to_start", _("已分案,待开始办理")),
+    ("to_draw", _("已受理,待分案")),
+    ("returned", _("退回补充侦查,待重新移送")),
+    ("to_archive", _("已结案或移送管辖,待归档")),
+    ("warned", _("即将届满或已超期的案件")),
+    ("handling", _("承办中的案件")),
+]
+DUE_LABELS = {"ok": _("期限内"), "due_soon": _("即将届满"), "overdue": _("已超期")}
+
+
+def _due_text(case: Case) -> str:
+    if case.due_on is None:
+        return ""
+    state = DUE_LABELS.get(selectors.due_state(case), "")
+    return f"{case.due_on.isoformat()} {state}".strip()
+
+
+def _case_table(title: str, rows: list[Case]) -> Table:
+    table = Table(title=title)
+    for column in (_("案号"), _("案件名称"), _("状态"), _("期限届满日")):
+        table.add_column(column)
+    table.add_column(_("剩余天数"), justify="right")
+    for case in rows:
+        left = (case.due_on - today()).days if case.due_on else None
+        table.add_row(
+            case.number,
+            case.title,
+            case.get_status_display(),
+            _due_text(case),
+            "" if left is None else str(left),
+        )
+    return table
+
+
+def _desk_case(case: Case) -> dict:
+    return {
+        "number": case.number,
+        "title": case.title,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "due_on": case.due_on and case.due_on.isoformat(),
+        "due_state": selectors.due_state(case),
+    }
+
+
+def _desk_data(found: desks.Desk) -> dict:
+    data: dict = {"waiting": found.waiting, "counts": found.counts}
+    data["to_decide"] = [
+        {
+            "case": _desk_case(d.case),
+            "matter": d.matter.code,
+            "matter_name": d.matter.name,
+            "proposed_by": d.proposed_by.name if d.proposed_by else None,
+        }
+        for d in found.to_decide
+    ]
+    for key, _title in DESK_LISTS:
+        data[key] = [_desk_case(c) for c in getattr(found, key)]
+    return data
+
+
+def _stage_line(stage: dict) -> str:
+    if stage["ended_on"]:
+        return _("%(stage)s期限(%(start)s 起算,届满日 %(day)s)已于 %(end)s 结束:%(why)s") % {
+            "stage": stage["name"],
+            "start": stage["started_on"],
+            "day": stage["expires_on"] or "—",
+            "end": stage["ended_on"],
+            "why": stage["end_label"],
+        }
+    if not stage["expires_on"]:
+        return _("%(stage)s期限停止计算(案件中止审查)。") % {"stage": stage["name"]}
+    state = DUE_LABELS.get(stage["state"], "")
+    return _("%(stage)s期限届满日:%(day)s(%(state)s)") % {
+        "stage": stage["name"],
+        "day": stage["expires_on"],
+        "state": state,
+    }
+
+
+def _decision_line(d: dict) -> str:
+    if d["status"] == "pending":
+        return _("待决定:%(matter)s,%(who)s 报请,须由%(path)s。") % {
+            "matter": d["matter_name"],
+            "who": d["proposed_by"],
+            "path": "、".join(d["path"]),
+        }
+    return _("%(status)s:%(matter)s,%(who)s 于 %(when)s;%(basis)s") % {
+        "status": d["status_label"],
+        "matter": d["matter_name"],
+        "who": d["decided_by"] or "—",
+        "when": d["decided_at"] or "—",
+        "basis": d["basis"],
+    }
+
 
 SHOWN = [
     (_("案号"), "number"),
@@ -173,7 +402,8 @@ SHOWN = [
 
 def _facts(case: Case) -> dict:
     """The case as plain data: what --json prints and the table shows."""
-    limit = selectors.time_limit(case)
+    limits = selectors.time_limits(case)
+    limit = desks.current_limit(limits)
     return {
         "number": case.number,
         "procuratorate": case.procuratorate.name,
@@ -202,14 +432,42 @@ def _facts(case: Case) -> dict:
             }
             for p in case.parties.all()
         ],
-        "time_limit": limit
-        and {
-            "stage": limit.deadline.stage,
-            "name": limit.name,
-            "expires_on": limit.deadline.day.isoformat(),
-            "state": limit.state,
-            "explanation": limit.deadline.explanation,
-        },
+        "time_limit": limit and _stage(limit),
+        "stages": [_stage(t) for t in limits],
+        "decisions": [_decision(d) for d in desks.decisions(case)],
+        "sealed": case.sealed,
+    }
+
+
+def _stage(limit: selectors.TimeLimit) -> dict:
+    stage = limit.stage
+    return {
+        "stage": stage.code,
+        "name": limit.name,
+        "started_on": stage.started_on.isoformat(),
+        "expires_on": limit.expires_on and limit.expires_on.isoformat(),
+        "state": limit.state,
+        "days_left": limit.days_left,
+        "ended_on": stage.ended_on and stage.ended_on.isoformat(),
+        "end": stage.end,
+        "end_label": stage.get_end_display() if stage.end else "",
+        "explanation": limit.explanation,
+    }
+
+
+def _decision(d) -> dict:
+    return {
+        "matter": d.matter.code,
+        "matter_name": d.matter.name,
+        "status": d.status,
+        "status_label": d.get_status_display(),
+        "reasoning": d.reasoning,
+        "proposed_by": d.proposed_by.name if d.proposed_by else None,
+        "path": [engine.step_label(s["holder"], s["power"]) for s in d.path],
+        "decided_by": d.decided_by.name if d.decided_by else None,
+        "decided_at": d.decided_at and d.decided_at.isoformat(timespec="minutes"),
+        "item": d.item.code if d.item else None,
+        "basis": d.basis,
     }
 
 
@@ -231,6 +489,18 @@ def _case(actor: Actor, number: str) -> Case:
         raise CommandError(
             _("没有可以查阅的案号为 %(number)s 的案件。") % {"number": number}, returncode=REFUSED
         ) from None
+
+
+def _matter(case: Case, code: str) -> str:
+    """A matter's code as given; an unknown code is bad usage (one the case's type or state
+    does not allow is the service's to refuse)."""
+    if not Matter.objects.filter(code=code).exists():
+        known = "、".join(lifecycle.matters_for(case))
+        raise usage(
+            _("没有代码为 %(code)s 的事项(本案可以决定:%(known)s)。")
+            % {"code": code, "known": known}
+        )
+    return code
 
 
 def _case_type(code: str) -> CaseType:

@@ -1,0 +1,322 @@
+"""The prosecutor's desk (待办) and what a reader may do on one case. The desk, for the signed-in
+person: the cases they handle by deadline, and the tasks waiting on them — cases to start,
+decisions submitted to them, for the case office the cases to draw, to receive back and to
+archive, for leaders the cases due soon or overdue in their scope. A case's actions: the
+transitions its state allows, each with the power list's answer for the reader. Reads only:
+asking the power list records nothing, and the desk costs the same few queries however many
+cases it lists."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from procuracy.cases import deadlines, lifecycle, selectors
+from procuracy.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseStatus,
+    Decision,
+    DecisionStatus,
+)
+from procuracy.core.actors import Actor
+from procuracy.core.models import today
+from procuracy.powers import engine
+from procuracy.powers.models import Matter, Power
+
+# Who watches the warnings of the cases in their scope: the leaders.
+LEADERS = frozenset({"department_head", "chief", "acting_chief", "deputy_chief"})
+OFFICE = "case_management"
+# Rows per list; the counts say how many there are in all.
+LIMIT = 100
+
+# ---- the power list's view of many cases at once -----------------------------------------
+
+
+def contexts(cases: list[Case], day: datetime.date | None = None) -> dict[int, engine.Context]:
+    """`lifecycle.context_of` for many cases in two queries, not two per case: each case's
+    open assignment and the prosecutors of its organisation on the day."""
+    from procuracy.assignment.models import Assignment
+    from procuracy.caseorgs.models import Membership, Role
+
+    on = day or today()
+    current: dict[int, tuple[int, int | None]] = {}
+    rows = (
+        Assignment.objects.open()
+        .filter(case_id__in=[c.pk for c in cases])
+        .order_by("valid_from", "id")
+        .values_list("case_id", "org_id", "org__department_id")
+    )
+    for case_id, org_id, department_id in rows:
+        current[case_id] = (org_id, department_id)  # the latest wins, as in lifecycle.handling
+    members: dict[int, list[tuple[int, str]]] = {}
+    found = (
+        Membership.objects.on(on)
+        .filter(org_id__in={org for org, _d in current.values()}, role__in=Role.prosecutor_roles())
+        .order_by("valid_from", "id")
+        .values_list("org_id", "staff_id", "role")
+    )
+    for org_id, staff_id, role in found:
+        members.setdefault(org_id, []).append((staff_id, role))
+    result = {}
+    for case in cases:
+        org_id, department_id = current.get(case.pk, (None, None))
+        people = members.get(org_id, []) if org_id is not None else []
+        lead = next((s for s, role in people if role in (Role.SOLE, Role.LEAD)), None)
+        result[case.pk] = engine.Context(
+            procuratorate=case.procuratorate,
+            business_line=case.business_line.code,
+            case_type=case.case_type.code,
+            flags=frozenset(case.flags),
+            amount=case.amount,
+            on=day,
+            handlers=frozenset(s for s, _r in people),
+            lead=lead,
+            department_id=department_id,
+        )
+    return result
+
+
+# ---- the desk ----------------------------------------------------------------------------
+
+
+@dataclass
+class Desk:
+    """The lists of one person's desk; each case carries `due_state` and `days_left`, each
+    decision its case (so a template or serializer reads them without a query)."""
+
+    day: datetime.date
+    handling: list[Case] = field(default_factory=list)
+    to_start: list[Case] = field(default_factory=list)
+    to_decide: list[Decision] = field(default_factory=list)
+    to_draw: list[Case] = field(default_factory=list)
+    returned: list[Case] = field(default_factory=list)
+    to_archive: list[Case] = field(default_factory=list)
+    warned: list[Case] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    office: bool = False  # whether the actor sits in a case management office
+    leader: bool = False  # whether the actor watches the warnings of a scope
+
+    @property
+    def waiting(self) -> int:
+        """The tasks waiting on the person (the warnings and their own cases aside)."""
+        keys = ("to_start", "to_decide", "to_draw", "returned", "to_archive")
+        return sum(self.counts.get(k, 0) for k in keys)
+
+
+def _cases(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("procuratorate", "case_type", "business_line")
+
+
+def _by_due(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.order_by(F("due_on").asc(nulls_last=True), "received_on", "id")
+
+
+def _take(qs: QuerySet, limit: int = LIMIT) -> tuple[list, int]:
+    """At most `limit` rows, and how many there are in all (counted only when cut)."""
+    rows = list(qs[:limit])
+    return rows, (len(rows) if len(rows) < limit else qs.count())
+
+
+def _mark(cases: list[Case], day: datetime.date) -> list[Case]:
+    for case in cases:
+        case.due_state = selectors.due_state(case, day)  # type: ignore[attr-defined]
+        case.days_left = (case.due_on - day).days if case.due_on else None  # type: ignore[attr-defined]
+    return cases
+
+
+def due_filter(qs: QuerySet[Case], due: str, day: datetime.date | None = None) -> QuerySet[Case]:
+    """Keep the cases whose running stage is in the warning state `due` ("due_soon",
+    "overdue", or "warned" for both), read from what each case stores, as
+    `selectors.due_state` reads it."""
+    day = day or today()
+    overdue = Q(due_on__lt=day)
+    soon = Q(warn_on__lte=day, due_on__gte=day)
+    chosen = {"warned": overdue | soon, deadlines.OVERDUE: overdue, deadlines.DUE_SOON: soon}
+    return qs.filter(chosen[due]) if due in chosen else qs
+
+
+def handled_q(actor: Actor, day: datetime.date) -> Q:
+    """The cases whose open assignment is to an organisation the actor is a member of."""
+    from procuracy.assignment.models import Assignment
+    from procuracy.caseorgs.models import Membership
+
+    if actor.staff is None:
+        return Q(pk__in=[])
+    orgs = Membership.objects.on(day).filter(staff=actor.staff).values("org_id")
+    return Q(pk__in=Assignment.objects.open().filter(org_id__in=orgs).values("case_id"))
+
+
+def _places(actor: Actor, kinds) -> set[int]:
+    return {held.procuratorate_id for held in actor.positions if held.kind in kinds}
+
+
+def desk(actor: Actor, day: datetime.date | None = None) -> Desk:
+    day = day or today()
+    found = Desk(day=day)
+    if actor.staff is None:
+        return found
+    readable = selectors.readable_q(actor)
+    mine = _cases(Case.objects.filter(handled_q(actor, day), status__in=OPEN_STATUSES))
+    found.handling, found.counts["handling"] = _take(_by_due(mine), limit=2 * LIMIT)
+    # Cases to start: the assigned ones the list lets the actor start (their prosecutors').
+    assigned = [c for c in found.handling if c.status == CaseStatus.ASSIGNED]
+    ctx = contexts(assigned, day)
+    found.to_start = [
+        c for c in assigned if engine.authorize(actor, lifecycle.START, ctx[c.pk]).allowed
+    ]
+    found.counts["to_start"] = len(found.to_start)
+    found.to_decide = _to_decide(actor, readable, day)
+    found.counts["to_decide"] = len(found.to_decide)
+    office = _places(actor, {OFFICE})
+    if office:
+        found.office = True
+        theirs = _cases(Case.objects.filter(readable, procuratorate_id__in=office))
+        found.to_draw, found.counts["to_draw"] = _take(
+            theirs.filter(status=CaseStatus.RECEIVED).order_by("received_on", "id")
+        )
+        # A draw committed and waiting for its beacon round is the office's to complete.
+        from procuracy.assignment.services import awaiting_beacon
+
+        waiting = awaiting_beacon([c.pk for c in found.to_draw]) if found.to_draw else {}
+        for case in found.to_draw:
+            case.awaiting_beacon = waiting.get(case.pk)
+        found.returned, found.counts["returned"] = _take(
+            _by_due(theirs.filter(status=CaseStatus.RETURNED))
+        )
+        found.to_archive, found.counts["to_archive"] = _take(
+            theirs.filter(status__in=lifecycle.FROM["archive"]).order_by("closed_on", "id")
+        )
+    if _places(actor, LEADERS):
+        found.leader = True
+        scope = selectors.visible_cases(actor).filter(status__in=OPEN_STATUSES)
+        found.warned, found.counts["warned"] = _take(_by_due(due_filter(scope, "warned", day)))
+    for rows in (found.handling, found.to_draw, found.returned, found.to_archive, found.warned):
+        _mark(rows, day)
+    _mark([d.case for d in found.to_decide], day)
+    return found
+
+
+def _to_decide(actor: Actor, readable: Q, day: datetime.date) -> list[Decision]:
+    """The pending decisions in the actor's procuratorates that the list lets them decide."""
+    places = _places(actor, {h.kind for h in actor.positions})
+    if actor.staff is not None:
+        places.add(actor.staff.procuratorate_id)
+    pending = list(
+        Decision.objects.filter(
+            status=DecisionStatus.PENDING,
+            case__procuratorate_id__in=places,
+            case__in=Case.objects.filter(readable),
+        )
+        .select_related(
+            "case__procuratorate", "case__case_type", "case__business_line", "matter", "proposed_by"
+        )
+        .order_by("proposed_at", "id")
+    )
+    ctx = contexts([d.case for d in pending], day)
+    return [
+        d
+        for d in pending
+        if engine.authorize(actor, d.matter.code, ctx[d.case_id], Power.DECIDE).allowed
+    ]
+
+
+# ---- what a reader may do on one case ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """A matter a decision in the case may be on, and the list's answer for the reader."""
+
+    code: str
+    name: str
+    decision: engine.Decision
+
+    @property
+    def path(self) -> str:
+        return engine.joined(step.label for step in self.decision.path)
+
+    @property
+    def label(self) -> str:
+        """批准逮捕, or 批准逮捕(须由检察长决定) for one reserved above."""
+        if self.decision.allowed or not self.decision.path:
+            return self.name
+        return _("%(matter)s(须由%(path)s)") % {"matter": self.name, "path": self.path}
+
+
+@dataclass
+class Actions:
+    """The transitions the case's state allows, each with the list's answer for the reader
+    (`offers`, in the order the page shows them); the matters the reader decides directly and
+    those they must submit upward; the decision waiting, if any."""
+
+    offers: dict[str, engine.Decision]
+    labels: dict[str, str]
+    direct: list[Option]
+    upward: list[Option]
+    pending: Decision | None
+
+
+def actions(actor: Actor, case: Case) -> Actions:
+    ctx = lifecycle.context_of(case)
+    offers: dict[str, engine.Decision] = {}
+    labels = {name: str(label) for name, label in lifecycle.TRANSITION_LABELS.items()}
+    status = case.status
+
+    def role(transition: str, rule: str) -> None:
+        if status in lifecycle.FROM[transition]:
+            offers[transition] = engine.authorize(actor, rule, ctx)
+
+    role("start", lifecycle.START)
+    direct: list[Option] = []
+    upward: list[Option] = []
+    pending = case.decisions.filter(status=DecisionStatus.PENDING).select_related(
+        "matter", "proposed_by"
+    )
+    waiting = pending.first()
+    deciding = status in lifecycle.FROM["decide"] or status in lifecycle.FROM["resume"]
+    if deciding:
+        codes = lifecycle.matters_for(case)
+        names = dict(Matter.objects.filter(code__in=codes).values_list("code", "name"))
+        for code in codes:
+            answer = engine.authorize(actor, code, ctx, Power.DECIDE)
+            option = Option(code, names.get(code, code), answer)
+            (direct if answer.allowed else upward).append(option)
+        if status == CaseStatus.SUSPENDED:
+            labels["decide"] = labels["resume"]
+        if direct:
+            offers["decide"] = direct[0].decision
+        else:
+            first = next((o for o in upward if waiting and o.code == waiting.matter.code), None)
+            offers["decide"] = (first or upward[0]).decision
+    if status in lifecycle.FROM["submit"]:
+        answer = engine.authorize(actor, lifecycle.SUBMIT, ctx)
+        # Nothing to submit when the reader decides every matter themselves.
+        if upward or not answer.allowed:
+            offers["submit"] = answer
+    if case.stage:
+        role("exclude", lifecycle.EXCLUDE)
+    role("resubmit", lifecycle.RESUBMIT)
+    if case.case_type.code not in lifecycle.DECISION_REQUIRED:
+        role("conclude", lifecycle.CONCLUDE)
+    role("archive", lifecycle.ARCHIVE)
+    return Actions(offers, labels, direct, upward, waiting)
+
+
+def current_limit(limits: list[selectors.TimeLimit]) -> selectors.TimeLimit | None:
+    """Of `selectors.time_limits(case)`, the running stage's (or the last one's, once the case
+    has ended), as `selectors.time_limit` picks it, without computing the stages twice."""
+    running = [t for t in limits if t.stage.ended_on is None]
+    return running[-1] if running else (limits[-1] if limits else None)
+
+
+def decisions(case: Case) -> list[Decision]:
+    """The case's decisions, oldest first, with who proposed and decided them and under what."""
+    return list(
+        case.decisions.select_related(
+            "matter", "proposed_by", "decided_by", "item", "delegation"
+        ).order_by("id")
+    )

@@ -1,0 +1,851 @@
+"""A case's life after intake: the transitions between its states, each an act through the
+spine, and the time limits each stage runs under.
+
+    受理 received ─draw/designate→ 已分案 assigned ─start→ 办理中 handling
+    handling ─decide (the list gives the matter to the handler)→ the decision's effect
+    handling ─submit (报请: the matter is someone else's)→ 审核/决定中 deciding ─decide→ effect
+    effects: close → 已结案 closed; return → 退回补充侦查 returned ─resubmit→ handling;
+             extend, exclude a period, seal, note → back to handling;
+             transfer → 已移送管辖 transferred; suspend → 中止审查 suspended ─resume→ handling
+    closed / transferred ─archive→ 已归档 archived
+
+Who may perform a transition is the power list's answer: a decision on a matter is asked of
+the list in force (with the case's facts and its handlers, so that "检察官" means this case's
+prosecutors); the other transitions are role rules, some of them open to the case's handlers
+(`HANDLER`). A transition from a state that does not allow it is a RuleViolation that names
+the state.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from procuracy.cases import deadlines
+from procuracy.cases.calendar import WorkingCalendar
+from procuracy.cases.models import (
+    Case,
+    CaseStatus,
+    Decision,
+    DecisionStatus,
+    Sealing,
+    Stage,
+    StageEnd,
+    StageEvent,
+    StageEventKind,
+)
+from procuracy.core.actors import Actor
+from procuracy.core.errors import RuleViolation
+from procuracy.core.permissions import HANDLER, role_rule
+from procuracy.core.spine import record, service
+from procuracy.powers import engine
+from procuracy.powers.engine import Context
+from procuracy.powers.models import Matter, Power
+
+START = role_rule("cases.start", gettext_lazy("开始办理"), {HANDLER})
+SUBMIT = role_rule("cases.submit", gettext_lazy("报请决定"), {HANDLER})
+EXCLUDE = role_rule("cases.exclude_period", gettext_lazy("记录不计入期限的期间"), {HANDLER})
+CONCLUDE = role_rule("cases.conclude", gettext_lazy("结案"), {HANDLER})
+RESUBMIT = role_rule("cases.resubmit", gettext_lazy("受理重新移送"), {"case_management"})
+ARCHIVE = role_rule("cases.archive", gettext_lazy("归档"), {"case_management"})
+READ_SEALED = role_rule(
+    "cases.read_sealed", gettext_lazy("查阅封存案件"), {HANDLER, "chief", "acting_chief"}
+)
+
+# ---- what a decision does ----------------------------------------------------------------
+
+CLOSE, RETURN, EXTEND, TRANSFER, SUSPEND, RESUME, SEAL, NOTE = (
+    "close",
+    "return",
+    "extend",
+    "transfer",
+    "suspend",
+    "resume",
+    "seal",
+    "note",
+)
+
+EFFECTS = {
+    "approve_arrest": CLOSE,
+    "refuse_arrest": CLOSE,
+    "decide_arrest": CLOSE,
+    "decline_arrest": CLOSE,
+    "prosecute": CLOSE,
+    "statutory_non_prosecution": CLOSE,
+    "discretionary_non_prosecution": CLOSE,
+    "evidentiary_non_prosecution": CLOSE,
+    "conditional_non_prosecution": CLOSE,
+    "return_investigation": RETURN,
+    "extend_review": EXTEND,
+    "transfer_jurisdiction": TRANSFER,
+    "protest": CLOSE,
+    "request_protest": CLOSE,
+    "filing_supervision": CLOSE,
+    "correction_notice": NOTE,
+    "procuratorial_suggestion": NOTE,
+    "retrial_suggestion": CLOSE,
+    "reject_supervision": CLOSE,
+    "custody_necessity": CLOSE,
+    "public_interest_filing": NOTE,
+    "pre_litigation_suggestion": NOTE,
+    "public_interest_suit": CLOSE,
+    "close_public_interest": CLOSE,
+    "accept_appeal": NOTE,
+    "state_compensation": CLOSE,
+    "judicial_relief": NOTE,
+    "seal_record": SEAL,
+    "suspend_review": SUSPEND,
+    "resume_review": RESUME,
+    "sentencing_recommendation": NOTE,
+    "change_measure": NOTE,
+    "bail": NOTE,
+    "residential_surveillance": NOTE,
+    "hold_hearing": NOTE,
+    "seize_property": NOTE,
+}
+
+_CRIMINAL = ("change_measure", "bail", "residential_surveillance", "seize_property")
+_ANY = ("hold_hearing", "suspend_review", "resume_review")
+
+# The matters that may be decided in a case of each type (its own, then those of every case).
+MATTERS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "arrest_review": (
+        "approve_arrest",
+        "refuse_arrest",
+        "decide_arrest",
+        "decline_arrest",
+        "transfer_jurisdiction",
+        "seal_record",
+        *_CRIMINAL,
+    ),
+    "prosecution_review": (
+        "prosecute",
+        "statutory_non_prosecution",
+        "discretionary_non_prosecution",
+        "evidentiary_non_prosecution",
+        "conditional_non_prosecution",
+        "return_investigation",
+        "extend_review",
+        "transfer_jurisdiction",
+        "sentencing_recommendation",
+        "seal_record",
+        *_CRIMINAL,
+    ),
+    "fast_track": (
+        "prosecute",
+        "discretionary_non_prosecution",
+        "sentencing_recommendation",
+        "transfer_jurisdiction",
+        "seal_record",
+        *_CRIMINAL,
+    ),
+    "criminal_protest": ("protest", "request_protest"),
+    "filing_supervision": ("filing_supervision", "correction_notice"),
+    "custody_review": ("custody_necessity", "correction_notice"),
+    "enforcement_supervision": ("correction_notice", "procuratorial_suggestion"),
+    "civil_supervision": (
+        "protest",
+        "request_protest",
+        "retrial_suggestion",
+        "reject_supervision",
+        "procuratorial_suggestion",
+    ),
+    "administrative_supervision": (
+        "protest",
+        "request_protest",
+        "retrial_suggestion",
+        "reject_supervision",
+        "procuratorial_suggestion",
+    ),
+    "public_interest": (
+        "public_interest_filing",
+        "pre_litigation_suggestion",
+        "public_interest_suit",
+        "close_public_interest",
+    ),
+    "criminal_complaint": ("accept_appeal", "judicial_relief"),
+    "state_compensation": ("state_compensation", "judicial_relief"),
+}
+ALL_MATTERS = tuple(sorted({m for ms in MATTERS_BY_TYPE.values() for m in ms} | set(_ANY)))
+
+# Types whose case ends only by a decision on the merits: a handler may not just close them.
+DECISION_REQUIRED = frozenset({"arrest_review", "prosecution_review", "fast_track"})
+
+# The states each transition leaves from.
+WORKING = (CaseStatus.HANDLING, CaseStatus.DECIDING)
+FROM = {
+    "start": (CaseStatus.ASSIGNED,),
+    "submit": (CaseStatus.HANDLING,),
+    "decide": WORKING,
+    "resume": (CaseStatus.SUSPENDED,),
+    "exclude": WORKING,
+    "resubmit": (CaseStatus.RETURNED,),
+    "conclude": (CaseStatus.HANDLING,),
+    "archive": (CaseStatus.CLOSED, CaseStatus.TRANSFERRED),
+}
+TRANSITION_LABELS = {
+    "start": gettext_lazy("开始办理"),
+    "submit": gettext_lazy("报请决定"),
+    "decide": gettext_lazy("作出决定"),
+    "resume": gettext_lazy("恢复审查"),
+    "exclude": gettext_lazy("记录不计入期限的期间"),
+    "resubmit": gettext_lazy("受理重新移送"),
+    "conclude": gettext_lazy("结案"),
+    "archive": gettext_lazy("归档"),
+}
+
+
+def matters_for(case: Case) -> tuple[str, ...]:
+    """The matters a decision in this case may be on, in its state: only resumption while it
+    is suspended, never resumption otherwise."""
+    if case.status == CaseStatus.SUSPENDED:
+        return ("resume_review",)
+    own = MATTERS_BY_TYPE.get(case.case_type.code, ())
+    return tuple(m for m in (*own, *_ANY) if m != "resume_review")
+
+
+def _check_state(case: Case, transition: str) -> None:
+    allowed = FROM[transition]
+    if case.status not in allowed:
+        states = "、".join(str(CaseStatus(s).label) for s in allowed)
+        raise RuleViolation(
+            _("案件 %(case)s 的状态是“%(status)s”,“%(act)s”只能在%(states)s时进行。")
+            % {
+                "case": case.number,
+                "status": case.get_status_display(),
+                "act": TRANSITION_LABELS[transition],
+                "states": states,
+            },
+            "case",
+        )
+
+
+# ---- who handles the case ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Handling:
+    """The case's open assignment as the power list reads it: its organisation, the
+    prosecutors in it that day, the lead (the sole or lead prosecutor) and the department."""
+
+    org_id: int | None
+    handlers: frozenset[int]
+    lead: int | None
+    department_id: int | None
+
+
+def handling(case: Case, day: datetime.date | None = None) -> Handling:
+    from procuracy.assignment.models import Assignment
+    from procuracy.caseorgs.models import Membership, Role
+
+    day = day or _today()
+    current = (
+        Assignment.objects.open()
+        .filter(case=case)
+        .select_related("org")
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    if current is None:
+        return Handling(None, frozenset(), None, None)
+    members = list(
+        Membership.objects.on(day)
+        .filter(org_id=current.org_id, role__in=Role.prosecutor_roles())
+        .values_list("staff_id", "role")
+    )
+    lead = next((s for s, role in members if role in (Role.SOLE, Role.LEAD)), None)
+    return Handling(
+        current.org_id, frozenset(s for s, _r in members), lead, current.org.department_id
+    )
+
+
+def context_of(case: Case, day: datetime.date | None = None, body: str = "") -> Context:
+    """The case's facts and its handlers, for the power list."""
+    found = handling(case, day)
+    return Context(
+        procuratorate=case.procuratorate,
+        business_line=case.business_line.code,
+        case_type=case.case_type.code,
+        flags=frozenset(case.flags),
+        amount=case.amount,
+        on=day,
+        handlers=found.handlers,
+        lead=found.lead,
+        department_id=found.department_id,
+        body=body,
+    )
+
+
+def _context(kw: dict) -> Context:
+    return context_of(kw["case"], _day(kw.get("occurred_at")), body=kw.get("body", ""))
+
+
+def _where(kw: dict):
+    return kw["case"].procuratorate
+
+
+def _today() -> datetime.date:
+    from procuracy.core.models import today
+
+    return today()
+
+
+def _day(occurred_at: datetime.datetime | None) -> datetime.date:
+    moment = occurred_at or timezone.now()
+    return moment.astimezone(timezone.get_default_timezone()).date()
+
+
+def _lock(case: Case) -> None:
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    case.refresh_from_db()
+
+
+# ---- the stages and their expiry ---------------------------------------------------------
+
+
+def calendar_for(start: datetime.date) -> WorkingCalendar:
+    return WorkingCalendar.between(start, start + datetime.timedelta(days=200))
+
+
+def open_stage(case: Case) -> Stage | None:
+    return case.stages.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+
+
+def compute(stage: Stage, day: datetime.date | None = None) -> deadlines.Deadline | None:
+    """The stage's expiry from its events; None while an excluded period is still open (the
+    clock is stopped)."""
+    day = day or _today()
+    extensions, excluded = [], []
+    # a stage not yet saved (being opened) has no events to read
+    events = stage.events.select_related("approved_by").order_by("id") if stage.pk else ()
+    for event in events:
+        if event.kind == StageEventKind.EXTENSION:
+            approver = event.approved_by.name if event.approved_by else event.reason
+            extensions.append(
+                deadlines.Extension(
+                    deadlines.Length(event.days, event.months), approver, event.reason
+                )
+            )
+        else:
+            if event.start is None or event.end is None:
+                return None
+            excluded.append(deadlines.Exclusion(event.start, event.end, event.reason, event.basis))
+    restarts = [deadlines.Restart(stage.started_on, stage.restart)] if stage.restart else []
+    return deadlines.expiry(
+        stage.code,
+        stage.started_on,
+        calendar=calendar_for(stage.started_on),
+        custody=stage.custody,
+        excluded=excluded,
+        extensions=extensions,
+        restarts=restarts,
+        variant=stage.variant or None,
+    )
+
+
+def _refresh(stage: Stage, case: Case, save: bool = True) -> None:
+    """Store the stage's expiry (in memory only with `save` False), and the running stage's
+    on the case (for desks and figures)."""
+    deadline = compute(stage)
+    stage.expires_on = deadline.day if deadline else None
+    stage.explanation = deadline.explanation if deadline else [_("案件中止审查,期限停止计算。")]
+    if save:
+        stage.save(update_fields=["expires_on", "explanation"])
+    if stage.ended_on is None:
+        case.stage = stage.code
+        case.due_on = stage.expires_on
+        case.warn_on = (
+            stage.expires_on - datetime.timedelta(days=deadlines.warn_days(stage.code))
+            if stage.expires_on
+            else None
+        )
+
+
+def new_stage(case: Case, code: str, started_on: datetime.date, restart: str = "") -> Stage:
+    """A stage of `case` as begin_stage opens it, not yet saved: its expiry computed and the
+    case's running stage set, in memory (intake computes both before it inserts the case, so
+    that the case and its stage are each written once)."""
+    variant = "major" if code == "arrest_review_free" and "major" in case.flags else ""
+    stage = Stage(
+        case=case,
+        code=code,
+        variant=variant,
+        started_on=started_on,
+        restart=restart,
+        custody=case.custody,
+    )
+    _refresh(stage, case, save=False)
+    return stage
+
+
+def begin_stage(case: Case, code: str, started_on: datetime.date, restart: str = "") -> Stage:
+    """Open a stage (its expiry computed, the case's running stage set). Used at intake and
+    by the transitions below; the caller records the act with the rows."""
+    stage = new_stage(case, code, started_on, restart)
+    stage.save(force_insert=True)
+    return stage
+
+
+def recount(first: datetime.date, last: datetime.date) -> list:
+    """Recompute the running stages a change to the calendar between `first` and `last` may
+    move (a new holiday on an expiry day, a make-up working day removed); the rows changed,
+    for the calendar act to record."""
+    rows: list = []
+    running = Stage.objects.filter(
+        ended_on__isnull=True,
+        started_on__lte=last,
+        expires_on__gte=first - datetime.timedelta(days=1),
+    ).select_related("case")
+    for stage in running:
+        before = stage.expires_on
+        _refresh(stage, stage.case)
+        if stage.expires_on != before:
+            stage.case.save(update_fields=["stage", "due_on", "warn_on"])
+            rows += [stage, stage.case]
+    return rows
+
+
+def _end_stage(case: Case, stage: Stage | None, day: datetime.date, end: str) -> list:
+    case.stage, case.due_on, case.warn_on = "", None, None
+    if stage is None:
+        return []
+    stage.ended_on = day
+    stage.end = end
+    stage.save(update_fields=["ended_on", "end"])
+    return [stage]
+
+
+def _require_stage(case: Case) -> Stage:
+    stage = open_stage(case)
+    if stage is None:
+        raise RuleViolation(
+            _("案件 %(case)s 没有正在计算的办案期限。") % {"case": case.number}, "case"
+        )
+    return stage
+
+
+# ---- the transitions ---------------------------------------------------------------------
+
+
+def _save(case: Case, *fields: str) -> None:
+    case.save(update_fields=["status", "stage", "due_on", "warn_on", "closed_on", *fields])
+
+
+def _body(case: Case, **more) -> dict:
+    return {"case_id": case.pk, "case": case.number, "status": case.status, **more}
+
+
+@service(START, where=_where, context=_context)
+def start_handling(*, actor: Actor, case: Case, occurred_at: datetime.datetime | None = None):
+    """The assigned organisation takes the case up (开始办理)."""
+    return _move(actor, case, "start", CaseStatus.HANDLING, "cases.started", occurred_at)
+
+
+def _move(actor: Actor, case: Case, transition: str, status: str, kind: str, occurred_at):
+    """A transition that only moves the case to another state."""
+    _lock(case)
+    _check_state(case, transition)
+    case.status = status
+    _save(case)
+    record(
+        actor=actor,
+        kind=kind,
+        subject=case,
+        procuratorate=case.procuratorate,
+        body=_body(case),
+        occurred_at=occurred_at,
+        rows=[case],
+    )
+    return case
+
+
+def _matter(case: Case, code: str) -> Matter:
+    if code not in matters_for(case):
+        known = "、".join(
+            Matter.objects.filter(code__in=matters_for(case))
+            .order_by("number")
+            .values_list("name", flat=True)
+        )
+        raise RuleViolation(
+            _("“%(matter)s”不是%(type)s在当前状态下可以决定的事项(可以决定:%(known)s)。")
+            % {"matter": code, "type": case.case_type.name, "known": known},
+            "matter",
+        )
+    return Matter.objects.get(code=code)
+
+
+def _chosen(kw: dict) -> str:
+    """The matter a decision is on, checked against the case's type and state before the
+    power list is asked."""
+    case = kw["case"]
+    _check_state(case, "resume" if case.status == CaseStatus.SUSPENDED else "decide")
+    return _matter(case, kw["matter"]).code
+
+
+def _pending(case: Case) -> Decision | None:
+    return case.decisions.filter(status=DecisionStatus.PENDING).first()
+
+
+@service(SUBMIT, where=_where, context=_context)
+def submit_decision(
+    *,
+    actor: Actor,
+    case: Case,
+    matter: str,
+    reasoning: str,
+    occurred_at: datetime.datetime | None = None,
+) -> Decision:
+    """A handler submits a decision the list gives to someone above (报请): it waits, pending,
+    with the path upward, and the case waits in 审核/决定中."""
+    _lock(case)
+    _check_state(case, "submit")
+    found = _matter(case, matter)
+    if not reasoning.strip():
+        raise RuleViolation(_("请写明报请的理由和意见。"), "reasoning")
+    now = occurred_at or timezone.now()
+    answer = engine.authorize(actor, found.code, context_of(case, _day(now)), Power.DECIDE)
+    if answer.allowed:
+        raise RuleViolation(
+            _("%(why)s您可以直接作出决定,无需报请。") % {"why": answer.sentence}, "matter"
+        )
+    decision = Decision.objects.create(
+        case=case,
+        matter=found,
+        status=DecisionStatus.PENDING,
+        reasoning=reasoning.strip(),
+        proposed_by=actor.staff,
+        proposed_at=now,
+        path=[{"holder": step.holder, "power": step.power} for step in answer.path],
+        basis=answer.sentence[:300],
+    )
+    case.status = CaseStatus.DECIDING
+    _save(case)
+    record(
+        actor=actor,
+        kind="cases.submitted",
+        subject=decision,
+        procuratorate=case.procuratorate,
+        body=_body(case, matter=found.code, path=decision.path),
+        occurred_at=now,
+        rows=[decision, case],
+    )
+    return decision
+
+
+@service(_chosen, where=_where, context=_context, among=ALL_MATTERS, power=Power.DECIDE)
+def decide(
+    *,
+    actor: Actor,
+    case: Case,
+    matter: str,
+    reasoning: str,
+    occurred_at: datetime.datetime | None = None,
+    body: str = "",
+) -> Decision:
+    """Decide a matter in the case, as the power list allows the actor (or, with
+    body="committee", as the committee). A pending submission is decided by it: the same
+    matter makes it, another supersedes it. The decision's effect moves the case on."""
+    _lock(case)
+    found = _matter(case, matter)
+    if found.code == "resume_review":
+        _check_state(case, "resume")
+    else:
+        _check_state(case, "decide")
+    if not reasoning.strip():
+        raise RuleViolation(_("请写明决定的理由。"), "reasoning")
+    now = occurred_at or timezone.now()
+    day = _day(now)
+    answer = engine.authorize(
+        actor, found.code, _context({"case": case, "occurred_at": now, "body": body}), Power.DECIDE
+    )
+    effect = EFFECTS.get(found.code, NOTE)
+    rows: list = []
+    pending = _pending(case)
+    if pending is not None and pending.matter_id == found.pk:
+        decision = pending
+    else:
+        decision = Decision(case=case, matter=found)
+    decision.status = DecisionStatus.MADE
+    decision.reasoning = (
+        f"{decision.reasoning}\n{reasoning.strip()}".strip() if decision.pk else reasoning.strip()
+    )
+    decision.decided_by = actor.staff
+    decision.decided_at = now
+    decision.item_id = answer.rule.item_id if answer.rule else None
+    decision.delegation_id = answer.grant.delegation_id if answer.grant else None
+    decision.basis = answer.sentence[:300]
+    decision.save()
+    rows.append(decision)
+    if pending is not None and pending.pk != decision.pk:
+        pending.status = DecisionStatus.SUPERSEDED
+        pending.superseded_by = decision
+        pending.save(update_fields=["status", "superseded_by"])
+        rows.append(pending)
+    rows += _apply(case, decision, effect, actor, day)
+    _save(case, "sealed")
+    record(
+        actor=actor,
+        kind="cases.decided",
+        subject=decision,
+        procuratorate=case.procuratorate,
+        body=_body(
+            case,
+            matter=found.code,
+            effect=effect,
+            item=decision.item_id,
+            delegation=decision.delegation_id,
+            committee=body == "committee",
+            submitted=pending.pk if pending is not None else None,
+        ),
+        occurred_at=now,
+        rows=[*rows, case],
+    )
+    return decision
+
+
+def _apply(case: Case, decision: Decision, effect: str, actor: Actor, day) -> list:
+    """Move the case on by the decision's effect; the rows it wrote."""
+    stage = open_stage(case)
+    if effect == CLOSE:
+        case.status = CaseStatus.CLOSED
+        case.closed_on = day
+        return _end_stage(case, stage, day, StageEnd.DECIDED)
+    if effect == TRANSFER:
+        case.status = CaseStatus.TRANSFERRED
+        case.closed_on = day
+        return _end_stage(case, stage, day, StageEnd.TRANSFERRED)
+    if effect == RETURN:
+        returns = case.decisions.filter(
+            status=DecisionStatus.MADE, matter__code="return_investigation"
+        ).exclude(pk=decision.pk)
+        deadlines.check_return_allowed(returns.count())
+        rows = _end_stage(case, stage, day, StageEnd.RETURNED)
+        case.status = CaseStatus.RETURNED
+        rows.append(begin_stage(case, "supplementary_investigation", day))
+        return rows
+    if effect == EXTEND:
+        stage = _require_stage(case)
+        rule = deadlines.limit(stage.code)
+        if rule.extension is None:
+            raise RuleViolation(
+                _("“%(stage)s”的期限法律未规定可以延长。") % {"stage": rule.name}, "matter"
+            )
+        event = StageEvent.objects.create(
+            stage=stage,
+            kind=StageEventKind.EXTENSION,
+            days=rule.extension.days,
+            months=rule.extension.months,
+            reason=decision.reasoning[:200],
+            basis=rule.extension_basis,
+            approved_by=actor.staff,
+            decision=decision,
+        )
+        _refresh(stage, case)
+        case.status = CaseStatus.HANDLING
+        return [event, stage]
+    if effect == SUSPEND:
+        stage = open_stage(case)
+        rows = []
+        if stage is not None:
+            event = StageEvent.objects.create(
+                stage=stage,
+                kind=StageEventKind.EXCLUSION,
+                start=day,
+                reason=_("中止审查"),
+                basis=_("《人民检察院刑事诉讼规则》(中止审查,条文待核实)"),
+                approved_by=actor.staff,
+                decision=decision,
+            )
+            _refresh(stage, case)
+            rows = [event, stage]
+        case.status = CaseStatus.SUSPENDED
+        return rows
+    if effect == RESUME:
+        stage = open_stage(case)
+        rows = []
+        if stage is not None:
+            stopped = stage.events.filter(kind=StageEventKind.EXCLUSION, end__isnull=True).first()
+            if stopped is not None:
+                stopped.end = day
+                stopped.save(update_fields=["end"])
+                rows.append(stopped)
+            _refresh(stage, case)
+            rows.append(stage)
+        case.status = CaseStatus.HANDLING
+        return rows
+    if effect == SEAL:
+        case.sealed = Sealing.JUVENILE
+    case.status = CaseStatus.HANDLING
+    return []
+
+
+@service(EXCLUDE, where=_where, context=_context)
+def exclude_period(
+    *,
+    actor: Actor,
+    case: Case,
+    start: datetime.date,
+    end: datetime.date,
+    reason: str = "对犯罪嫌疑人作精神病鉴定",
+    basis: str = deadlines.ART_149,
+    occurred_at: datetime.datetime | None = None,
+) -> StageEvent:
+    """Record a period the law leaves out of the count (a psychiatric assessment, Art 149):
+    the running stage's expiry moves back by its days."""
+    _lock(case)
+    _check_state(case, "exclude")
+    stage = _require_stage(case)
+    if end < start:
+        raise RuleViolation(_("终止日不能早于起始日。"), "end")
+    if start < stage.started_on:
+        raise RuleViolation(
+            _("不计入期限的期间不能早于期限起算日 %(day)s。")
+            % {"day": stage.started_on.isoformat()},
+            "start",
+        )
+    if not reason.strip():
+        raise RuleViolation(_("请写明不计入期限的事由。"), "reason")
+    event = StageEvent.objects.create(
+        stage=stage,
+        kind=StageEventKind.EXCLUSION,
+        start=start,
+        end=end,
+        reason=reason.strip()[:200],
+        basis=basis.strip()[:100],
+        approved_by=actor.staff,
+    )
+    _refresh(stage, case)
+    _save(case)
+    record(
+        actor=actor,
+        kind="cases.period_excluded",
+        subject=event,
+        procuratorate=case.procuratorate,
+        body=_body(
+            case,
+            stage=stage.code,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            expires_on=stage.expires_on.isoformat() if stage.expires_on else None,
+        ),
+        occurred_at=occurred_at,
+        rows=[event, stage, case],
+    )
+    return event
+
+
+@service(RESUBMIT, where=_where)
+def resubmit(
+    *,
+    actor: Actor,
+    case: Case,
+    received_on: datetime.date,
+    occurred_at: datetime.datetime | None = None,
+) -> Stage:
+    """The investigator sends the case back after supplementary investigation; the case
+    office receives it and the review period is counted afresh from that day (Art 175)."""
+    _lock(case)
+    _check_state(case, "resubmit")
+    stage = open_stage(case)
+    if stage is not None and received_on < stage.started_on:
+        raise RuleViolation(
+            _("重新移送日期不能早于退回日期 %(day)s。") % {"day": stage.started_on.isoformat()},
+            "received_on",
+        )
+    if received_on > _today():
+        raise RuleViolation(_("重新移送日期不能晚于今天。"), "received_on")
+    rows = _end_stage(case, stage, received_on, StageEnd.RESUBMITTED)
+    review = deadlines.stage_for(case.case_type.stage, custody=case.custody)
+    new = begin_stage(case, review, received_on, restart=deadlines.RESUBMITTED)
+    case.status = CaseStatus.HANDLING
+    _save(case)
+    record(
+        actor=actor,
+        kind="cases.resubmitted",
+        subject=case,
+        procuratorate=case.procuratorate,
+        body=_body(
+            case,
+            received_on=received_on.isoformat(),
+            expires_on=new.expires_on.isoformat() if new.expires_on else None,
+        ),
+        occurred_at=occurred_at,
+        rows=[*rows, new, case],
+    )
+    return new
+
+
+@service(CONCLUDE, where=_where, context=_context)
+def conclude(
+    *,
+    actor: Actor,
+    case: Case,
+    outcome: str,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Close a case whose type does not end by a decision on the list (a supervision case
+    found without grounds, a complaint answered), with the outcome in writing."""
+    _lock(case)
+    _check_state(case, "conclude")
+    if case.case_type.code in DECISION_REQUIRED:
+        raise RuleViolation(
+            _("%(type)s须作出决定后结案(如批准或不批准逮捕、起诉或不起诉)。")
+            % {"type": case.case_type.name},
+            "case",
+        )
+    if not outcome.strip():
+        raise RuleViolation(_("请写明办理结果。"), "outcome")
+    day = _day(occurred_at)
+    rows = _end_stage(case, open_stage(case), day, StageEnd.CLOSED)
+    case.status = CaseStatus.CLOSED
+    case.closed_on = day
+    _save(case)
+    record(
+        actor=actor,
+        kind="cases.concluded",
+        subject=case,
+        procuratorate=case.procuratorate,
+        # The outcome may name the case's facts: the entry holds its hash through the row.
+        body=_body(case),
+        occurred_at=occurred_at,
+        rows=[*rows, case],
+    )
+    return case
+
+
+@service(ARCHIVE, where=_where)
+def archive(*, actor: Actor, case: Case, occurred_at: datetime.datetime | None = None) -> Case:
+    """The case office files a closed case (归档)."""
+    return _move(actor, case, "archive", CaseStatus.ARCHIVED, "cases.archived", occurred_at)
+
+
+@service(READ_SEALED, where=_where, context=_context)
+def note_sealed_read(
+    *, actor: Actor, case: Case, channel: str, occurred_at: datetime.datetime | None = None
+):
+    """A sealed case was read: by whom, when, through which door (page, api, cli)."""
+    from procuracy.cases.models import SealedRead
+    from procuracy.core.models import Visibility
+
+    read = SealedRead.objects.create(
+        case=case,
+        reader=actor.staff,
+        reader_label=actor.label,
+        channel=channel,
+        read_at=occurred_at or timezone.now(),
+    )
+    record(
+        actor=actor,
+        kind="cases.sealed_read",
+        subject=read,
+        procuratorate=case.procuratorate,
+        body={"case_id": case.pk, "channel": channel},
+        visibility=Visibility.SEALED,
+        occurred_at=occurred_at,
+        rows=[read],
+    )
+    return read
