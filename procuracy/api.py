@@ -67,6 +67,9 @@ api.add_router("/ledger", "procuracy.ledger.api.router")
 api.add_router("/powers", "procuracy.powers.api.router")
 api.add_router("/cases", "procuracy.cases.api.router")
 api.add_router("/case-types", "procuracy.cases.api.types_router")
+api.add_router("/desk", "procuracy.cases.api.desk_router")
+api.add_router("/assignment", "procuracy.assignment.api.router")
+api.add_router("/assignment-schemes", "procuracy.assignment.scheme_api.router")
 
 
 # Error answers ----------------------------------------------------------------------------

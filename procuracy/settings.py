@@ -179,3 +179,15 @@ PROCURACY_HANDOVER_ABSENCE_DAYS = envint("PROCURACY_HANDOVER_ABSENCE_DAYS", 15)
 # The figures warn where designations exceed this share (percent) of a procuratorate's first
 # assignments. NOT VERIFIED; a province sets its own.
 PROCURACY_DESIGNATED_SHARE_WARNING = envint("PROCURACY_DESIGNATED_SHARE_WARNING", 10)
+# ... but not for a group of fewer first assignments than this, where one designation decides
+# the share (a base procuratorate's department in a quiet month). NOT VERIFIED.
+PROCURACY_DESIGNATED_SHARE_MIN_CASES = envint("PROCURACY_DESIGNATED_SHARE_MIN_CASES", 20)
+# Who approves a department's assignment scheme (分案方案): "chief" (the chief, or the
+# committee recorded by the chief) or "committee" (only the committee). NOT VERIFIED; the
+# Xuzhou rule has the chief lead allocation.
+PROCURACY_SCHEME_APPROVAL = envstr("PROCURACY_SCHEME_APPROVAL", "chief")
+# An external randomness beacon whose round enters each draw's seed (docs/assignment.md), as
+# JSON, e.g. {"source": "drand-quicknet", "genesis": 1692803367, "period": 3,
+# "relay": "http://beacon.intranet/"} or with "directory" instead of "relay". Off by default:
+# the draw's seed is then the ledger's root alone, which is already unpredictable and public.
+PROCURACY_BEACON = envjson("PROCURACY_BEACON", {})  # {} = no beacon

@@ -1,11 +1,17 @@
 """Assignments (分案): which case-handling organisation handles a case, since when, and how it
 came to it — by the draw (whose committed inputs are a ledger entry), by designation or by
-reassignment (each with a reason from a fixed list, written reasoning and an approver)."""
+reassignment (each with a reason from a fixed list, written reasoning and an approver); and
+each department's assignment scheme (分案方案), versioned, which the draw follows."""
+
+import datetime
+from fractions import Fraction
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from procuracy.core.models import Ledgered
+from procuracy.powers.models import ApprovalBody
 
 
 class AssignmentKind(models.TextChoices):
@@ -91,3 +97,109 @@ class Assignment(Ledgered):
 
     def __str__(self) -> str:
         return f"{self.case} → {self.org}"
+
+
+class SchemeStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    APPROVED = "approved", _("已批准")
+    DISCARDED = "discarded", _("已废弃")
+
+
+class SchemeQuerySet(models.QuerySet):
+    def approved_by_day(self, day: datetime.date):
+        """Approved versions in effect by `day`, newest first within each department: the
+        first of a department is the one in force that day."""
+        return self.filter(status=SchemeStatus.APPROVED, effective_from__lte=day).order_by(
+            "department_id", "-effective_from", "-number"
+        )
+
+
+class AssignmentScheme(Ledgered):
+    """One version of a department's assignment scheme (分案方案): the case types the
+    department takes by the draw, the organisations that take part, and the draw's balance
+    (max_distance, escape). Drafted, approved by the chief or the committee with the day it
+    takes effect, and superseded by the next approved version from that version's day; an
+    approved version is never edited (schemes.py)."""
+
+    procuratorate = models.ForeignKey(
+        "organisation.Procuratorate",
+        on_delete=models.PROTECT,
+        related_name="assignment_schemes",
+        verbose_name=_("检察院"),
+    )
+    department = models.ForeignKey(
+        "organisation.Department",
+        on_delete=models.PROTECT,
+        related_name="assignment_schemes",
+        verbose_name=_("内设机构"),
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    case_types = models.JSONField(_("案件类型"), default=list, help_text=_("案件类型代码"))
+    orgs = models.JSONField(
+        _("参与分案的办案组织"),
+        default=list,
+        blank=True,
+        help_text=_("办案组织编号;空白表示本部门全部办案组织"),
+    )
+    max_distance = models.PositiveBigIntegerField(
+        _("最大负荷差距"), help_text=_("以案件权重的百分之一计:300 即 3 件标准案件")
+    )
+    escape_numerator = models.PositiveIntegerField(_("逃逸概率分子"))
+    escape_denominator = models.PositiveIntegerField(_("逃逸概率分母"))
+    batch_hour = models.PositiveSmallIntegerField(
+        _("每日集中分案时刻"), null=True, blank=True, help_text=_("0–23 时;空白表示受理即分案")
+    )
+    note = models.TextField(_("说明"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT
+    )
+    drafted_by = models.ForeignKey(
+        "people.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("起草人"),
+    )
+    drafted_at = models.DateTimeField(_("起草时间"))
+    effective_from = models.DateField(_("生效日期"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "people.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    approval_body = models.CharField(
+        _("批准机构"), max_length=16, choices=ApprovalBody.choices, blank=True
+    )
+    approval_reference = models.CharField(_("批准文号或会议纪要"), max_length=100, blank=True)
+    discard_reason = models.CharField(_("废弃理由"), max_length=200, blank=True)
+
+    objects = SchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("分案方案")
+        verbose_name_plural = _("分案方案")
+        ordering = ["procuratorate_id", "department_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "number"], name="one_scheme_number")
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(department)s分案方案 第%(n)s版") % {
+            "department": self.department.name,
+            "n": self.number,
+        }
+
+    @property
+    def escape(self) -> Fraction:
+        return Fraction(self.escape_numerator, self.escape_denominator)
+
+    def covers(self, case_type_code: str) -> bool:
+        return case_type_code in self.case_types
+
+    def takes_part(self, org_id: int) -> bool:
+        return not self.orgs or org_id in self.orgs

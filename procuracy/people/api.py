@@ -1,8 +1,10 @@
-"""API reads of staff (the list with filters and search, a person with their history) and one
-write, recording an absence, which runs along the spine like every act."""
+"""API reads of staff (the list with filters and search, a person with their history) and the
+writes on a person that run along the spine like every act: recording an absence, declaring
+and withdrawing a conflict of interest (read only by the person and the personnel offices)."""
 
 import datetime
 
+from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -24,6 +26,8 @@ from procuracy.people.models import (
     Absence,
     AbsenceKind,
     Category,
+    Conflict,
+    ConflictKind,
     Employment,
     Gender,
     Grade,
@@ -265,3 +269,88 @@ def create_absence(request, staff_id: int, payload: AbsenceIn):
     staff = selectors.staff_for(actor, staff_id)
     absence = services.record_absence(actor=actor, staff=staff, **payload.model_dump())
     return Status(201, absence)
+
+
+class ConflictOut(Schema):
+    id: int
+    staff: int = Field(..., alias="staff_id")
+    kind: ConflictKind
+    kind_label: str
+    names: list[str]
+    law_firm: str
+    declared_on: datetime.date
+    valid_until: datetime.date | None
+    withdrawn_on: datetime.date | None
+    withdrawal_reason: str
+    note: str
+    recorded_by: int | None = Field(None, alias="recorded_by_id")
+    in_force: bool
+
+    @staticmethod
+    def resolve_kind_label(obj: Conflict) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_in_force(obj: Conflict) -> bool:
+        return obj.holds_on(today())
+
+
+class ConflictIn(Schema):
+    kind: ConflictKind
+    names: list[str] = Field(..., max_length=20)
+    law_firm: str = Field("", max_length=100)
+    declared_on: datetime.date | None = None
+    valid_until: datetime.date | None = None
+    note: str = Field("", max_length=200)
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(..., max_length=200)
+    on: datetime.date | None = None
+
+
+def _readable(request, staff_id: int):
+    actor = actor_of(request)
+    staff = selectors.staff_for(actor, staff_id)
+    if not selectors.may_read_conflicts(actor, staff):
+        raise Http404
+    return actor, staff
+
+
+@router.get(
+    "/{staff_id}/conflicts",
+    response={200: list[ConflictOut], **SIGNED_IN, **NOT_FOUND},
+    url_name="staff_conflicts",
+)
+def list_conflicts(request, staff_id: int):
+    """The person's declared conflicts, withdrawn ones included. Read only by the person and
+    by the personnel offices in reach (others: 404, as for no one)."""
+    _actor, staff = _readable(request, staff_id)
+    return list(selectors.conflicts_of(staff))
+
+
+@router.post(
+    "/{staff_id}/conflicts",
+    response={201: ConflictOut, 403: Message, **SIGNED_IN, **NOT_FOUND, **INVALID},
+    url_name="staff_conflicts",
+)
+def declare_conflict(request, staff_id: int, payload: ConflictIn):
+    """Declare a conflict: a relative who practises law, a party one knows, or another. One's
+    own, or (personnel) on someone's behalf; anyone else is refused with 403, and the refusal
+    is recorded. While in force, the person's organisations stay out of the draw for any case
+    whose party or referring body bears one of the names."""
+    actor = actor_of(request)
+    staff = selectors.staff_for(actor, staff_id)
+    conflict = services.declare_conflict(actor=actor, staff=staff, **payload.model_dump())
+    return Status(201, conflict)
+
+
+@router.post(
+    "/{staff_id}/conflicts/{conflict_id}/withdraw",
+    response={200: ConflictOut, 403: Message, **SIGNED_IN, **NOT_FOUND, **INVALID},
+)
+def withdraw_conflict(request, staff_id: int, conflict_id: int, payload: WithdrawIn):
+    """Withdraw a declaration from a day on (today by default; never an earlier day)."""
+    actor, staff = _readable(request, staff_id)
+    conflict = staff.conflicts.get(pk=conflict_id)
+    return services.withdraw_conflict(actor=actor, conflict=conflict, **payload.model_dump())

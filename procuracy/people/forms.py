@@ -1,6 +1,9 @@
-"""What the people pages read from a request: the staff list's filters and the absence form."""
+"""What the people pages read from a request: the staff list's filters, the absence form and
+the forms of declared conflicts."""
 
 from __future__ import annotations
+
+import re
 
 from django import forms
 from django.forms.utils import flatatt
@@ -9,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procuracy.core.actors import Actor
 from procuracy.organisation import selectors as organisation
-from procuracy.people.models import AbsenceKind, Category, Employment
+from procuracy.people.models import AbsenceKind, Category, ConflictKind, Employment
 
 ANY = [("", _("全部"))]
 QUOTA_CHOICES = {"yes": True, "no": False}
@@ -103,3 +106,41 @@ class AbsenceForm(forms.Form):
     starts_on = forms.DateField(label=_("开始日期"), widget=DateInput)
     ends_on = forms.DateField(label=_("结束日期"), widget=DateInput)
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+
+NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
+
+
+class ConflictForm(forms.Form):
+    """A declared conflict: its kind, whom it concerns, and for how long."""
+
+    kind = forms.ChoiceField(label=_("类别"), choices=ConflictKind.choices)
+    names = forms.CharField(
+        label=_("涉及的人员或单位"),
+        max_length=500,
+        help_text=_("当律师的亲属或相识的当事人的姓名、单位名称;多个用顿号或逗号分隔"),
+    )
+    law_firm = forms.CharField(
+        label=_("律师事务所"),
+        required=False,
+        max_length=100,
+        help_text=_("亲属是律师的,填写其执业的律师事务所"),
+    )
+    declared_on = forms.DateField(
+        label=_("申报日期"), required=False, widget=DateInput, help_text=_("空白表示今天")
+    )
+    valid_until = forms.DateField(
+        label=_("有效期至"), required=False, widget=DateInput, help_text=_("空白表示长期有效")
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+    def clean_names(self) -> list[str]:
+        return [n for n in NAME_SEPARATORS.split(self.cleaned_data["names"]) if n.strip()]
+
+
+class WithdrawConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("撤回理由"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("撤回理由")}),
+    )

@@ -1,6 +1,8 @@
 """Staff in the six statutory categories, with their postings, positions, absences, grades,
 ranks and quota — each a dated record, so that any past day can be asked about."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -290,3 +292,87 @@ class QuotaRecord(Ledgered, Validity):
         verbose_name = _("员额记录")
         verbose_name_plural = _("员额记录")
         ordering = ["valid_from", "id"]
+
+
+class ConflictKind(models.TextChoices):
+    """回避事由 a person declares about themselves (刑事诉讼法 Arts 29–32; the three rules on
+    lawyers' contacts: a relative who practises law, a party one knows)."""
+
+    LAWYER_RELATIVE = "lawyer_relative", _("亲属是律师")
+    KNOWS_PARTY = "knows_party", _("与当事人相识")
+    OTHER = "other", _("其他")
+
+
+def normal_name(text: str) -> str:
+    """A name as declarations and cases are compared: NFKC (full-width brackets and letters
+    as half-width), without any spaces, case folded. 北京市（某某）律师事务所 and
+    北京市(某某)律师事务所 are the same firm."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+class ConflictQuerySet(models.QuerySet):
+    def on(self, day):
+        """In force that day: declared by then, not past its end, not withdrawn."""
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day),
+            declared_on__lte=day,
+        )
+
+
+class Conflict(Ledgered):
+    """A conflict of interest declared on a person (利益冲突申报): the names it concerns keep
+    the person's organisations out of the draw for any case those names appear in. Personal
+    data: its acts are ledgered with personal visibility, and their bodies name no one but
+    the person (the row's salted hash commits to the names)."""
+
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="conflicts", verbose_name=_("申报人")
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=ConflictKind.choices)
+    names = models.JSONField(
+        _("涉及的人员或单位"),
+        default=list,
+        help_text=_("如当律师的亲属的姓名、相识的当事人的姓名或名称"),
+    )
+    law_firm = models.CharField(_("律师事务所"), max_length=100, blank=True)
+    declared_on = models.DateField(_("申报日期"))
+    valid_until = models.DateField(
+        _("有效期至"), null=True, blank=True, help_text=_("含当日;空白表示长期有效")
+    )
+    withdrawn_on = models.DateField(
+        _("撤回日期"), null=True, blank=True, help_text=_("自该日起不再适用")
+    )
+    withdrawal_reason = models.CharField(_("撤回理由"), max_length=200, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        Staff,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+
+    objects = ConflictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("利益冲突申报")
+        verbose_name_plural = _("利益冲突申报")
+        ordering = ["declared_on", "id"]
+        indexes = [models.Index(fields=["staff", "withdrawn_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}({self.declared_on})"
+
+    @property
+    def declared_names(self) -> list[str]:
+        """Every name the declaration gives: the people or units, and the law firm."""
+        return [*self.names, *([self.law_firm] if self.law_firm else [])]
+
+    def holds_on(self, day) -> bool:
+        return (
+            self.declared_on <= day
+            and (self.valid_until is None or day <= self.valid_until)
+            and (self.withdrawn_on is None or day < self.withdrawn_on)
+        )

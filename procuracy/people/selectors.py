@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from procuracy.core import scope
 from procuracy.core.actors import Actor
 from procuracy.core.models import today
-from procuracy.people.models import GradeRecord, QuotaRecord, RankRecord, Staff
+from procuracy.people.models import Conflict, GradeRecord, QuotaRecord, RankRecord, Staff
 
 
 def _annotated(queryset):
@@ -112,3 +112,30 @@ def category_counts(actor: Actor, procuratorate_id: int | None = None) -> dict[s
             key = "contract_clerk"
         counts[key] = counts.get(key, 0) + row["n"]
     return counts
+
+
+def may_read_conflicts(actor: Actor, staff: Staff) -> bool:
+    """A person's declared conflicts are read by the person and by those who read personnel
+    files in their reach — the same readers as the personal entries of the ledger."""
+    from procuracy.ledger.selectors import PERSONAL_READERS
+
+    if actor.is_system or (actor.staff is not None and actor.staff.pk == staff.pk):
+        return True
+    path = staff.procuratorate.path
+    return any(
+        held.kind in PERSONAL_READERS and path.startswith(held.procuratorate_path)
+        for held in actor.positions
+    )
+
+
+def conflicts_of(staff: Staff):
+    """Every declaration of the person, newest first (callers check may_read_conflicts)."""
+    return staff.conflicts.select_related("recorded_by").order_by("-declared_on", "-id")
+
+
+def conflict_for(actor: Actor, pk: int) -> Conflict:
+    """Raises Conflict.DoesNotExist for one the actor may not read, as for none."""
+    conflict = Conflict.objects.select_related("staff", "staff__procuratorate").get(pk=pk)
+    if not may_read_conflicts(actor, conflict.staff):
+        raise Conflict.DoesNotExist
+    return conflict

@@ -1,5 +1,6 @@
 """The acts of personnel work: registering staff, postings, positions, absences, grades,
-ranks, the quota and sign-in accounts."""
+ranks, the quota and sign-in accounts; and declarations of conflicts of interest, which each
+person makes for themselves."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
-from procuracy.core.models import Visibility
-from procuracy.core.permissions import BELOW, role_rule
+from procuracy.core.models import Visibility, today
+from procuracy.core.permissions import BELOW, SELF, role_rule
 from procuracy.core.spine import record, service
 from procuracy.organisation.models import Department, Procuratorate
 from procuracy.people.models import (
@@ -23,6 +25,8 @@ from procuracy.people.models import (
     PROSECUTOR_POSITIONS,
     Absence,
     Category,
+    Conflict,
+    ConflictKind,
     Grade,
     GradeRecord,
     Position,
@@ -42,6 +46,11 @@ MANAGE = role_rule(
 )
 ACCOUNTS = role_rule(
     "people.accounts", gettext_lazy("开设和停用登录账号"), {"personnel"}, BELOW, admin=True
+)
+# Declaring a conflict is each person's own act (刑事诉讼法 Art 29: one who has one 应当自行
+# 回避); personnel may record or withdraw one on someone's behalf (a paper declaration).
+CONFLICTS = role_rule(
+    "people.conflicts", gettext_lazy("申报或撤回利益冲突"), {SELF, "personnel"}, BELOW
 )
 
 
@@ -529,3 +538,165 @@ def open_account(
         occurred_at=occurred_at,
     )
     return user
+
+
+# Conflicts of interest (利益冲突、回避事由) -------------------------------------------------
+
+
+def _about(staff: Staff):
+    """The act concerns this person: they may perform it themselves (SELF)."""
+    from procuracy.powers.engine import Context
+
+    return Context(procuratorate=staff.procuratorate, person=staff.pk)
+
+
+def _is_self(actor: Actor, staff: Staff) -> bool:
+    return actor.staff is not None and actor.staff.pk == staff.pk
+
+
+def _act_day(occurred_at: datetime.datetime | None) -> datetime.date:
+    """The day of the act in the installation's time zone."""
+    if occurred_at is None:
+        return today()
+    return occurred_at.astimezone(timezone.get_default_timezone()).date()
+
+
+def _clean_names(names: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for name in names:
+        name = " ".join(name.split())
+        if len(name) > 100:
+            raise RuleViolation(_("每个姓名或名称最多 100 个字符。"), "names")
+        if name and name not in cleaned:
+            cleaned.append(name)
+    if not cleaned:
+        raise RuleViolation(
+            _("请填写所涉人员或单位的姓名或名称(如当律师的亲属、相识的当事人)。"), "names"
+        )
+    return cleaned
+
+
+def _declared(
+    actor: Actor,
+    staff: Staff,
+    kind: str,
+    names: list[str],
+    law_firm: str,
+    declared_on: datetime.date | None,
+    valid_until: datetime.date | None,
+    note: str,
+    occurred_at: datetime.datetime | None,
+) -> Conflict:
+    if kind not in ConflictKind.values:
+        raise RuleViolation(_("利益冲突类别“%(kind)s”不存在。") % {"kind": kind}, "kind")
+    cleaned = _clean_names(names)
+    day = _act_day(occurred_at)
+    declared_on = declared_on or day
+    if declared_on > day:
+        raise RuleViolation(_("申报日期不能晚于今天。"), "declared_on")
+    _check_employed(staff, declared_on)
+    if valid_until is not None and valid_until < declared_on:
+        raise RuleViolation(_("有效期不能早于申报日期。"), "valid_until")
+    conflict = Conflict.objects.create(
+        staff=staff,
+        kind=kind,
+        names=cleaned,
+        law_firm=" ".join(law_firm.split()),
+        declared_on=declared_on,
+        valid_until=valid_until,
+        note=note.strip(),
+        recorded_by=actor.staff,
+    )
+    record(
+        actor=actor,
+        kind="people.conflict_declared",
+        subject=conflict,
+        procuratorate=staff.procuratorate,
+        # Who and what kind only: the names stay in the row, which the entry commits to.
+        body=_body(
+            staff,
+            kind=kind,
+            own=_is_self(actor, staff),
+            declared_on=declared_on.isoformat(),
+            valid_until=valid_until.isoformat() if valid_until else None,
+        ),
+        visibility=Visibility.PERSONAL,
+        occurred_at=occurred_at,
+    )
+    return conflict
+
+
+@service(
+    CONFLICTS, where=lambda kw: kw["staff"].procuratorate, context=lambda kw: _about(kw["staff"])
+)
+def declare_conflict(
+    *,
+    actor: Actor,
+    staff: Staff,
+    kind: str,
+    names: list[str],
+    law_firm: str = "",
+    declared_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+    note: str = "",
+    occurred_at: datetime.datetime | None = None,
+) -> Conflict:
+    """Declare a conflict on `staff`: their own act, or personnel's on their behalf."""
+    return _declared(
+        actor, staff, kind, names, law_firm, declared_on, valid_until, note, occurred_at
+    )
+
+
+def _withdrawn(
+    actor: Actor,
+    conflict: Conflict,
+    on: datetime.date | None,
+    reason: str,
+    occurred_at: datetime.datetime | None,
+) -> Conflict:
+    day = _act_day(occurred_at)
+    on = on or day
+    if conflict.withdrawn_on is not None:
+        raise RuleViolation(_("该申报已于 %(day)s 撤回。") % {"day": conflict.withdrawn_on})
+    if conflict.valid_until is not None and conflict.valid_until < day:
+        raise RuleViolation(_("该申报已过有效期,无需撤回。"))
+    if on < day:
+        # Draws already made with it stand as committed; withdrawing never reaches back.
+        raise RuleViolation(_("撤回日期不能早于今天。"), "on")
+    if not reason.strip():
+        raise RuleViolation(_("请说明撤回的理由。"), "reason")
+    conflict.withdrawn_on = max(on, conflict.declared_on)
+    conflict.withdrawal_reason = reason.strip()
+    conflict.save(update_fields=["withdrawn_on", "withdrawal_reason"])
+    record(
+        actor=actor,
+        kind="people.conflict_withdrawn",
+        subject=conflict,
+        procuratorate=conflict.staff.procuratorate,
+        body=_body(
+            conflict.staff,
+            kind=conflict.kind,
+            own=_is_self(actor, conflict.staff),
+            on=conflict.withdrawn_on.isoformat(),
+        ),
+        visibility=Visibility.PERSONAL,
+        occurred_at=occurred_at,
+    )
+    return conflict
+
+
+@service(
+    CONFLICTS,
+    where=lambda kw: kw["conflict"].staff.procuratorate,
+    context=lambda kw: _about(kw["conflict"].staff),
+)
+def withdraw_conflict(
+    *,
+    actor: Actor,
+    conflict: Conflict,
+    reason: str,
+    on: datetime.date | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Conflict:
+    """Withdraw a declaration from a day on: the person's own act, or personnel's."""
+    return _withdrawn(actor, conflict, on, reason, occurred_at)

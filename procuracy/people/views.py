@@ -1,5 +1,6 @@
 """The staff list (filters, live search by pinyin), a staff member's page with their history,
-and the absence form posted from it."""
+and the acts posted from it: an absence, and declaring or withdrawing a conflict of interest
+(the person's own, or personnel's on their behalf)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,13 @@ from procuracy.core.selectors import acts_about
 from procuracy.core.views import Fact, perform, refused_status
 from procuracy.ledger import selectors as ledger
 from procuracy.people import selectors, services
-from procuracy.people.forms import AbsenceForm, StaffFilterForm
-from procuracy.people.models import Category, Grade, Rank, Staff
+from procuracy.people.forms import (
+    AbsenceForm,
+    ConflictForm,
+    StaffFilterForm,
+    WithdrawConflictForm,
+)
+from procuracy.people.models import Category, Conflict, Grade, Rank, Staff
 from procuracy.powers.engine import may
 
 PAGE_SIZE = 50
@@ -104,7 +110,34 @@ def _facts(staff: Staff, positions: list) -> list[Fact]:
     return facts
 
 
-def _render_staff(request, staff: Staff, absence_form=None, status=200):
+def _may_declare(actor, staff: Staff) -> bool:
+    """Whether to offer the conflict forms: to the person, or to personnel in reach."""
+    own = actor.staff is not None and actor.staff.pk == staff.pk
+    return own or may(actor, services.CONFLICTS, staff.procuratorate)
+
+
+def _conflicts(actor, staff: Staff, conflict_form=None, failed=None) -> dict:
+    """The conflicts section, for its readers only: the declarations, each open one with its
+    withdrawal form (`failed` a bound one to show again), and the form to declare one."""
+    if not selectors.may_read_conflicts(actor, staff):
+        return {}
+    rows = list(selectors.conflicts_of(staff))
+    day = today()
+    offer = _may_declare(actor, staff)
+    for row in rows:
+        row.in_force = row.holds_on(day)
+        if offer and row.withdrawn_on is None and row.in_force:
+            if failed is not None and failed.conflict_id == row.pk:
+                row.withdraw_form = failed
+            else:
+                row.withdraw_form = WithdrawConflictForm(auto_id=f"wd-{row.pk}-%s")
+    form = conflict_form or (ConflictForm(auto_id="cf-%s") if offer else None)
+    return {"conflicts": rows, "conflict_form": form}
+
+
+def _render_staff(
+    request, staff: Staff, absence_form=None, status=200, conflict_form=None, withdraw_form=None
+):
     actor = actor_of(request)
     history = selectors.staff_history(staff)
     day = today()
@@ -119,6 +152,7 @@ def _render_staff(request, staff: Staff, absence_form=None, status=200):
         "acts": acts,
         "readable": {act.seq for act in acts},
         "absence_form": absence_form,
+        **_conflicts(actor, staff, conflict_form, withdraw_form),
     }
     return render(request, "people/staff_detail.html", context, status=status)
 
@@ -138,3 +172,39 @@ def record_absence(request, pk: int):
         messages.success(request, _("已登记离岗。"))
         return redirect("people:detail", pk=staff.pk)
     return _render_staff(request, staff, absence_form=form, status=refused_status(form))
+
+
+@require_POST
+def declare_conflict(request, pk: int):
+    """Anyone may try (a refusal is ledgered); the section, and so the form with its errors,
+    shows only to the readers of the person's conflicts, so a refusal is also a message."""
+    actor = actor_of(request)
+    staff = _staff_or_404(actor, pk)
+    form = ConflictForm(request.POST, auto_id="cf-%s")
+    if form.is_valid() and perform(
+        form, services.declare_conflict, actor=actor, staff=staff, **form.cleaned_data
+    ):
+        messages.success(request, _("已登记利益冲突申报。"))
+        return redirect("people:detail", pk=staff.pk)
+    if getattr(form, "denied", False) and not selectors.may_read_conflicts(actor, staff):
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return _render_staff(request, staff, conflict_form=form, status=refused_status(form))
+
+
+@require_POST
+def withdraw_conflict(request, pk: int):
+    actor = actor_of(request)
+    try:
+        conflict = selectors.conflict_for(actor, pk)
+    except Conflict.DoesNotExist:
+        raise Http404 from None
+    form = WithdrawConflictForm(request.POST, auto_id=f"wd-{conflict.pk}-%s")
+    form.conflict_id = conflict.pk
+    if form.is_valid() and perform(
+        form, services.withdraw_conflict, actor=actor, conflict=conflict, **form.cleaned_data
+    ):
+        messages.success(request, _("已撤回该利益冲突申报。"))
+        return redirect("people:detail", pk=conflict.staff_id)
+    staff = _staff_or_404(actor, conflict.staff_id)
+    return _render_staff(request, staff, withdraw_form=form, status=refused_status(form))

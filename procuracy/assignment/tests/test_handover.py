@@ -11,14 +11,14 @@ from django.db.models import Q
 from django.urls import reverse
 
 from procuracy.assignment import handover, services
-from procuracy.assignment.tests.test_services import AT, SYSTEM, clerk, receive  # noqa: F401
+from procuracy.assignment.tests.test_services import AT, SYSTEM, receive
 from procuracy.people import services as people
 
 LATER = datetime.date(2026, 4, 1)
 
 
 @pytest.fixture
-def assigned(world, clerk):  # noqa: F811
+def assigned(world, clerk):
     """A case designated to the team carol leads, by the chief (the default rule's holder)."""
     case = receive(world, clerk)
     services.designate_case(

@@ -29,18 +29,6 @@ AT = datetime.datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 AT_DAY = AT.date()
 
 
-@pytest.fixture
-def clerk(world):
-    people.appoint(
-        actor=SYSTEM,
-        staff=world.frank,
-        kind="case_management",
-        department=None,
-        valid_from=datetime.date(2020, 1, 1),
-    )
-    return world.actor(world.frank)
-
-
 def receive(world, clerk, line="ordinary_crime", **facts):
     return receive_case(
         actor=clerk,

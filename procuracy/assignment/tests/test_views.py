@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 
 from procuracy.assignment.models import Assignment
-from procuracy.assignment.tests.test_services import clerk, receive  # noqa: F401
+from procuracy.assignment.tests.test_services import receive
 from procuracy.cases.models import CaseStatus
 from procuracy.powers.models import Refusal
 
 
 @pytest.fixture
-def case(world, clerk):  # noqa: F811
+def case(world, clerk):
     return receive(world, clerk)
 
 
