@@ -29,6 +29,7 @@ from procuracy.caseorgs.models import Membership
 from procuracy.cases import services as cases
 from procuracy.core.actors import Actor
 from procuracy.core.spine import at_start_of
+from procuracy.demo import cases as demo_cases
 from procuracy.demo.plan import ACCOUNT_ROLES, HISTORY_END, Plan
 from procuracy.organisation import services as organisation
 from procuracy.organisation.models import BusinessLine, Department, Procuratorate
@@ -319,9 +320,11 @@ def build(
     today: datetime.date,
     password: str = DEMO_PASSWORD,
     progress: Progress | None = None,
+    cases: int = 0,
 ) -> Built:
-    """Carry out the plan, then open the accounts and the administrator's. The caller holds
-    the transaction (the command wraps the whole build in one)."""
+    """Carry out the plan, then open the accounts and the administrator's, then take in
+    `cases` cases over the year before `today` (demo/cases.py). The caller holds the
+    transaction (the command wraps the whole build in one)."""
     if today < HISTORY_END:
         raise ValueError(f"the demo's history runs to {HISTORY_END}; the build day is {today}")
     builder = _Builder(plan, progress or Progress())
@@ -334,6 +337,7 @@ def build(
     builder.power_lists()
     builder.calendar(today)
     accounts = [create_admin(password), *builder.accounts(password)]
+    demo_cases.build_year(builder, cases, today=today)
     return Built(accounts=accounts, calls=builder.calls)
 
 

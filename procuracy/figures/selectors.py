@@ -16,7 +16,7 @@ import datetime
 from collections import Counter
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
 from procuracy.caseorgs.models import CaseHandlingOrg, OrgKind, TeamKind
@@ -289,7 +289,14 @@ def assignment(actor: Actor, after: datetime.date) -> dict:
         first = counts[AssignmentKind.DRAW] + counts[AssignmentKind.DESIGNATION]
         return round(100 * counts[AssignmentKind.DESIGNATION] / first, 1) if first else 0.0
 
-    over = [pk for pk, counts in by_place.items() if share(counts) > warning]
+    enough = getattr(settings, "PROCURACY_DESIGNATED_SHARE_MIN_CASES", 0)
+
+    def first(counts: Counter) -> int:
+        return counts[AssignmentKind.DRAW] + counts[AssignmentKind.DESIGNATION]
+
+    over = [
+        pk for pk, counts in by_place.items() if share(counts) > warning and first(counts) >= enough
+    ]
     names = dict(Procuratorate.objects.filter(pk__in=over).values_list("pk", "short_name"))
     spread, where = _load_spread(actor, after, OPEN_CASE_STATUSES)
     if over:
@@ -299,7 +306,7 @@ def assignment(actor: Actor, after: datetime.date) -> dict:
         }
     else:
         note = _("各院指定分案占比均未超过 %(limit)s%%。") % {"limit": warning}
-    shares = _shares_by_month(assigned, share, warning)
+    shares = _shares_by_month(assigned, share, warning, enough)
     flagged = [row for row in shares if row["over"]]
     if flagged:
         groups = "、".join(
@@ -308,7 +315,7 @@ def assignment(actor: Actor, after: datetime.date) -> dict:
         )
         note += _("按月、院和部门超过的:%(groups)s。") % {"groups": groups}
     if where:
-        note += _("负荷差距最大的院:%(place)s。") % {"place": where}
+        note += _("负荷差距最大的部门:%(place)s。") % {"place": where}
     return {
         "title": _("案件与分案(至 %(day)s)") % {"day": after},
         "items": [
@@ -318,16 +325,17 @@ def assignment(actor: Actor, after: datetime.date) -> dict:
             item("designations", _("指定分案"), kinds[AssignmentKind.DESIGNATION]),
             item("reassignments", _("改派"), kinds[AssignmentKind.REASSIGNMENT]),
             item("designated_share", _("指定分案占比(%)"), share(kinds)),
-            item("load_spread", _("同院办案组织负荷最大差距(案件权重)"), spread),
+            item("load_spread", _("同一部门办案组织负荷最大差距(案件权重)"), spread),
         ],
         "note": note,
         "shares": shares,
     }
 
 
-def _shares_by_month(assigned, share, warning: int) -> list[dict]:
+def _shares_by_month(assigned, share, warning: int, enough: int) -> list[dict]:
     """The designated share of first assignments by month (Asia/Shanghai), procuratorate and
-    the department of the organisation chosen, newest month first."""
+    the department of the organisation chosen, newest month first; a group is flagged over
+    the warning only with `enough` first assignments, where chance alone does not decide."""
     from django.db.models.functions import TruncMonth
     from django.utils import timezone
 
@@ -356,7 +364,7 @@ def _shares_by_month(assigned, share, warning: int) -> list[dict]:
                 "draws": counts["draw"],
                 "designations": counts["designation"],
                 "share": value,
-                "over": value > warning,
+                "over": value > warning and counts["draw"] + counts["designation"] >= enough,
             }
         )
     return found
@@ -364,7 +372,8 @@ def _shares_by_month(assigned, share, warning: int) -> list[dict]:
 
 def _load_spread(actor: Actor, day: datetime.date, open_statuses) -> tuple[float, str]:
     """The largest difference, in case weights, between the open loads of two organisations
-    of one procuratorate in force that day, and which procuratorate."""
+    of one department in force that day (the organisations a draw weighs against each other),
+    and which procuratorate and department."""
     from django.db.models import Q, Sum
 
     open_load = Sum(
@@ -375,16 +384,114 @@ def _load_spread(actor: Actor, day: datetime.date, open_statuses) -> tuple[float
         scope.restrict(CaseHandlingOrg.objects.on(day), actor)
         .order_by()
         .annotate(load=open_load)  # one row per organisation
-        .values_list("procuratorate__short_name", "pk", "load")
+        .values_list("procuratorate__short_name", "department__name", "pk", "load")
     )
     loads: dict[str, list[float]] = {}
-    for place, _pk, load in rows:
-        loads.setdefault(place, []).append(float(load or 0))
+    for place, department, _pk, load in rows:
+        loads.setdefault(f"{place}{department}", []).append(float(load or 0))
     best, where = 0.0, ""
     for place, values in sorted(loads.items()):
         if len(values) > 1 and max(values) - min(values) > best:
             best, where = round(max(values) - min(values), 2), place
     return best, where
+
+
+def cases(actor: Actor, after: datetime.date) -> dict:
+    """The cases taken in up to `after`, by business line and where they stand now; the open
+    ones due soon (from the day warnings start to the day the limit expires) and overdue
+    (past it), today and by procuratorate; the stages that ended after their expiry; the
+    returns for supplementary investigation and the extensions decided."""
+    from procuracy.cases.models import (
+        OPEN_STATUSES,
+        Case,
+        CaseStatus,
+        Decision,
+        DecisionStatus,
+        Stage,
+    )
+    from procuracy.organisation.models import BusinessLine
+
+    day = today()
+    taken = scope.restrict(Case.objects.filter(received_on__lte=after), actor)
+    open_cases = taken.filter(status__in=OPEN_STATUSES)
+    due_soon = open_cases.filter(warn_on__lte=day, due_on__gte=day)
+    overdue = open_cases.filter(due_on__lt=day)
+    late = Stage.objects.filter(
+        case__in=taken, ended_on__isnull=False, expires_on__lt=F("ended_on")
+    )
+    made = Decision.objects.filter(
+        case__in=taken, status=DecisionStatus.MADE, decided_at__date__lte=after
+    )
+    decided = Counter(dict(made.order_by().values_list("matter__code").annotate(n=Count("id"))))
+    lines = list(BusinessLine.objects.order_by("number").values_list("code", "name"))
+    table = _by_line_and_status(taken, lines, CaseStatus)
+    places = _deadlines_by_place(open_cases, day)
+    return {
+        "title": _("案件办理(至 %(day)s)") % {"day": after},
+        "items": [
+            item("received", _("受理案件"), table["total"]),
+            item("open", _("未结案件"), open_cases.count()),
+            item("due_soon", _("临近期限(%(day)s)") % {"day": day}, due_soon.count()),
+            item("overdue", _("已超期限(%(day)s)") % {"day": day}, overdue.count()),
+            item("closed_late", _("超过期限才结束的办案期限"), late.count()),
+            item("returns", _("退回补充侦查"), decided["return_investigation"]),
+            item("extensions", _("延长审查起诉期限"), decided["extend_review"]),
+        ],
+        "statuses": table["statuses"],
+        "by_line": table["rows"],
+        "by_procuratorate": places,
+        "note": _(
+            "状态、临近期限和超期按 %(day)s 计算:临近期限指已到预警日、尚未届满的未结案件,"
+            "超期指期限届满日已过仍未结的案件。"
+        )
+        % {"day": day},
+    }
+
+
+def _by_line_and_status(cases, lines, statuses) -> dict:
+    """Counts of the cases by business line (rows, in the lines' order) and status (columns,
+    in the lifecycle's order), each row with its total, and a last row of totals."""
+    counts = Counter(
+        {
+            (line, status): n
+            for line, status, n in cases.order_by()
+            .values_list("business_line__code", "status")
+            .annotate(n=Count("id"))
+        }
+    )
+    rows = []
+    for code, name in lines:
+        row = [counts[code, status] for status in statuses.values]
+        rows.append({"key": code, "label": name, "counts": row, "total": sum(row)})
+    column = [sum(r["counts"][i] for r in rows) for i in range(len(statuses.values))]
+    total = sum(column)
+    rows.append({"key": "total", "label": _("合计"), "counts": column, "total": total})
+    return {
+        "statuses": [{"key": k, "label": str(label)} for k, label in statuses.choices],
+        "rows": rows,
+        "total": total,
+    }
+
+
+def _deadlines_by_place(open_cases, day: datetime.date) -> list[dict]:
+    """For each procuratorate with open cases: how many, how many due soon and overdue, the
+    most overdue first."""
+    from django.db.models import Q
+
+    rows = (
+        open_cases.order_by()
+        .values_list("procuratorate__code", "procuratorate__short_name")
+        .annotate(
+            open=Count("id"),
+            due_soon=Count("id", filter=Q(warn_on__lte=day, due_on__gte=day)),
+            overdue=Count("id", filter=Q(due_on__lt=day)),
+        )
+    )
+    found = [
+        {"code": code, "procuratorate": name, "open": n, "due_soon": soon, "overdue": late}
+        for code, name, n, soon, late in rows
+    ]
+    return sorted(found, key=lambda r: (-r["overdue"], -r["due_soon"], r["code"]))
 
 
 def report_figures(
@@ -406,6 +513,7 @@ def report_figures(
         "case_handling_orgs": case_handling_orgs(actor, after),
         "rank_conversions": rank_conversions(actor, after),
         "assignment": assignment(actor, after),
+        "cases": cases(actor, after),
     }
     for key, section in sections.items():
         section["key"] = key

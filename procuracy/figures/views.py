@@ -25,6 +25,8 @@ def _for_page(figures: dict) -> dict:
     people = sections["people"]
     for item in people["items"]:
         item["level_counts"] = [item["by_level"][level["key"]] for level in people["levels"]]
+    cases = sections["cases"]
+    cases["flagged"] = [r for r in cases["by_procuratorate"] if r["due_soon"] or r["overdue"]]
     return {
         "procuratorates": _value(sections["procuratorates"], "total"),
         "before": _value(sections["base_departments"], "before"),

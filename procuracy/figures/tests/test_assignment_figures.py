@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from procuracy.assignment import services
-from procuracy.assignment.tests.test_services import AT, clerk, receive  # noqa: F401
+from procuracy.assignment.tests.test_services import AT, receive
 from procuracy.core.actors import Actor
 from procuracy.figures.selectors import report_figures
 
@@ -17,9 +17,10 @@ def figures_of(actor) -> dict:
     return section | {"values": {i["key"]: i["value"] for i in section["items"]}}
 
 
-def test_the_designated_share_is_counted_and_warned_above_the_limit(world, clerk, settings):  # noqa: F811
+def test_the_designated_share_is_counted_and_warned_above_the_limit(world, clerk, settings):
     drawn = receive(world, clerk)
     designated = receive(world, clerk, flags=["major"])
+    settings.PROCURACY_DESIGNATED_SHARE_MIN_CASES = 2  # two cases make a group here
     services.draw_case(actor=clerk, case=drawn, occurred_at=AT)
     services.designate_case(
         actor=world.actor(world.chief),
@@ -59,7 +60,27 @@ def test_the_designated_share_is_counted_and_warned_above_the_limit(world, clerk
     assert "均未超过 60%" in figures_of(Actor.system())["note"]
 
 
-def test_a_reader_sees_only_the_figures_of_what_they_may_see(world, clerk):  # noqa: F811
+def test_a_group_too_small_for_its_share_to_mean_anything_is_not_flagged(world, clerk, settings):
+    """One designation among two first assignments is 50%, which chance alone gives."""
+    settings.PROCURACY_DESIGNATED_SHARE_MIN_CASES = 3
+    drawn = receive(world, clerk)
+    designated = receive(world, clerk, flags=["major"])
+    services.draw_case(actor=clerk, case=drawn, occurred_at=AT)
+    services.designate_case(
+        actor=world.actor(world.chief),
+        case=designated,
+        org=world.team,
+        reason="major",
+        reasoning="案情重大,指定办案组办理。",
+        occurred_at=AT,
+    )
+    section = figures_of(Actor.system())
+    assert section["values"]["designated_share"] == 50.0
+    assert [row["over"] for row in section["shares"]] == [False]
+    assert "均未超过 10%" in section["note"]
+
+
+def test_a_reader_sees_only_the_figures_of_what_they_may_see(world, clerk):
     services.draw_case(actor=clerk, case=receive(world, clerk), occurred_at=AT)
     other_base = figures_of(world.actor(world.olga))["values"]
     assert (other_base["received"], other_base["draws"]) == (0, 0)

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from procuracy.core.models import today
 from procuracy.core.spine import one_transaction
+from procuracy.demo import cases as demo_cases
 from procuracy.demo import province
 from procuracy.demo.plan import make_plan
 
@@ -46,8 +47,9 @@ def _cases(text: str) -> int:
 class Command(BaseCommand):
     help = _(
         "生成演示省:1 个省院、14 个市州院、3 个分院、94 个基层院,内设机构改革前后的历史,"
-        "人员、员额、职务和办案组织,数量与 2020 年报告一致;姓名均为虚构。"
-        "同一 --seed 生成完全相同的数据。数据库已有数据时拒绝执行,除非给出 --reset。"
+        "人员、员额、职务和办案组织,数量与 2020 年报告一致;以及前一年的案件(--cases);"
+        "姓名均为虚构。同一 --seed 生成相同的机构、人员和受理的案件"
+        "(随机分案以账本为种子,每次不同)。数据库已有数据时拒绝执行,除非给出 --reset。"
     )
 
     def add_arguments(self, parser):
@@ -55,10 +57,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cases",
             type=_cases,
-            default=0,
+            default=demo_cases.DEFAULT_CASES,
             help=_(
-                "模拟一年案件的数量上限。案件由以后的版本生成:目前只校验并记录此值,"
-                "尚不生成任何案件。"
+                "生成前一年的案件数(默认 %(default)s):各院案件管理人员在工作日受理,"
+                "随机分案(少数由检察长指定),再按权力清单办理、决定和归档。"
+                "演示账号所在的院承担满员的工作量(至多占一半),其余按检察官人数分配。"
             ),
         )
         parser.add_argument(
@@ -94,13 +97,13 @@ class Command(BaseCommand):
         with one_transaction():
             if reset:
                 province.reset()
-            built = self._build(console, plan)
+            built = self._build(console, plan, cases)
         fingerprint = province.fingerprint()
         self._record(seed=seed, cases=cases, fingerprint=fingerprint)
         elapsed = time.monotonic() - started
         self._report(console, built.accounts, seed, fingerprint, elapsed, built.calls)
 
-    def _build(self, console: Console, plan) -> province.Built:
+    def _build(self, console: Console, plan, cases: int) -> province.Built:
         columns = (
             TextColumn("{task.description:<12}"),
             BarColumn(),
@@ -108,10 +111,11 @@ class Command(BaseCommand):
             TimeElapsedColumn(),
         )
         with Progress(*columns, console=console, transient=False) as bar:
-            return province.build(plan, today=today(), progress=_Bar(bar, plan.size()))
+            total = plan.size() + demo_cases.estimated_calls(cases)
+            return province.build(plan, today=today(), progress=_Bar(bar, total), cases=cases)
 
     def _record(self, **facts) -> None:
-        """Remember what was built, for the figures and for later builds (cases come later)."""
+        """Remember what was built, for the figures and for later builds."""
         facts["built_at"] = timezone.localtime().isoformat(timespec="seconds")
         path = settings.DATA_DIR / "demo.json"
         path.write_text(json.dumps(facts, ensure_ascii=False, indent=2) + "\n")

@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -37,8 +38,45 @@ def _table(section: dict) -> Table:
     return table
 
 
+def _by_line(section: dict) -> Table:
+    """Lines by status; statuses no case is in are left out, so that it fits a terminal."""
+    table = Table(
+        title=_("案件(按业务条线和状态)"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+    )
+    table.add_column(_("业务条线"), no_wrap=True)
+    total = section["by_line"][-1]["counts"]
+    shown = [i for i, n in enumerate(total) if n]
+    for i in shown:
+        table.add_column(section["statuses"][i]["label"], justify="right", overflow="fold")
+    table.add_column(_("合计"), justify="right")
+    for row in section["by_line"]:
+        counts = [f"{row['counts'][i]:,}" for i in shown]
+        table.add_row(row["label"], *counts, f"{row['total']:,}")
+    return table
+
+
+def _by_place(section: dict) -> Table:
+    table = Table(title=_("临近期限和超期的院"), title_justify="left")
+    table.add_column(_("检察院"))
+    for header in (_("未结案件"), _("临近期限"), _("已超期限")):
+        table.add_column(header, justify="right")
+    for row in section["by_procuratorate"]:
+        if row["due_soon"] or row["overdue"]:
+            numbers = (f"{row[k]:,}" for k in ("open", "due_soon", "overdue"))
+            table.add_row(row["procuratorate"], *numbers)
+    if not table.rows:
+        table.caption = _("各院都没有临近期限或超期的案件。")
+    return table
+
+
 class Command(BaseCommand):
-    help = _("计算 2020 年报告中的各项数据(检察院、内设机构、人员、员额、办案组织),与报告值对照。")
+    help = _(
+        "计算 2020 年报告中的各项数据(检察院、内设机构、人员、员额、办案组织),与报告值对照;"
+        "以及分案和案件办理的数据(按业务条线和状态、临近期限和超期、退回补充侦查和延长期限)。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
@@ -63,6 +101,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
             return
         console = Console(file=getattr(self.stdout, "_out", self.stdout), highlight=False)
-        for section in figures["sections"].values():
+        for key, section in figures["sections"].items():
             console.print(_table(section))
+            if key == "cases":
+                console.print(_by_line(section))
+                console.print(_by_place(section))
         console.print(_("来源:%(source)s") % {"source": figures["source"]})
