@@ -2,9 +2,10 @@
 person: the cases they handle by deadline, and the tasks waiting on them — cases to start,
 decisions submitted to them, for the case office the cases to draw, to receive back and to
 archive, for leaders the cases due soon or overdue in their scope. A case's actions: the
-transitions its state allows, each with the power list's answer for the reader. Reads only:
-asking the power list records nothing, and the desk costs the same few queries however many
-cases it lists."""
+transitions its state allows, each with the power list's answer for the reader; for the
+queue, those the reader may perform now on each of many cases. Reads only: asking the power
+list records nothing, and the desk and the queue cost the same few queries however many cases
+they list."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from procuracy.cases.models import (
 )
 from procuracy.core.actors import Actor
 from procuracy.core.models import today
+from procuracy.core.permissions import ROLE_RULES
 from procuracy.powers import engine
 from procuracy.powers.models import Matter, Power
 
@@ -258,6 +260,7 @@ class Actions:
     direct: list[Option]
     upward: list[Option]
     pending: Decision | None
+    variants: list[tuple[str, str]] = field(default_factory=list)  # the running stage's
 
 
 def actions(actor: Actor, case: Case) -> Actions:
@@ -297,13 +300,92 @@ def actions(actor: Actor, case: Case) -> Actions:
         # Nothing to submit when the reader decides every matter themselves.
         if upward or not answer.allowed:
             offers["submit"] = answer
+    variants: list[tuple[str, str]] = []
     if case.stage:
         role("exclude", lifecycle.EXCLUDE)
+        limit = deadlines.limit(case.stage)
+        if limit.variants:
+            role("variant", lifecycle.VARIANT)
+            variants = [("", str(limit.length))] + [
+                (code, f"{label}({length})") for code, (label, length) in limit.variants.items()
+            ]
     role("resubmit", lifecycle.RESUBMIT)
     if case.case_type.code not in lifecycle.DECISION_REQUIRED:
         role("conclude", lifecycle.CONCLUDE)
     role("archive", lifecycle.ARCHIVE)
-    return Actions(offers, labels, direct, upward, waiting)
+    return Actions(offers, labels, direct, upward, waiting, variants)
+
+
+# ---- what a reader may do on many cases: the queue's 可办理 column -------------------------
+
+# Where on the case page each act is done.
+LIFECYCLE_ANCHOR = "lifecycle-title"
+ASSIGNMENT_ANCHOR = "assignment-title"
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """A transition the reader may perform on a case now, and the section of the case page
+    where it is done."""
+
+    name: str
+    label: str
+    anchor: str = LIFECYCLE_ANCHOR
+
+
+def allowed_actions(
+    actor: Actor, cases: list[Case], day: datetime.date | None = None
+) -> dict[int, list[Allowed]]:
+    """For each case, the transitions of `actions` that the list allows the reader now, in the
+    case page's order, and for a received case the draw: nothing refused, nothing recorded.
+    The cases' contexts in two queries whatever their number; the rest is the engine's."""
+    labels = {name: str(label) for name, label in lifecycle.TRANSITION_LABELS.items()}
+    ctx = contexts(cases, day)
+    return {case.pk: _allowed(actor, case, ctx[case.pk], labels) for case in cases}
+
+
+def _allowed(
+    actor: Actor, case: Case, ctx: engine.Context, labels: dict[str, str]
+) -> list[Allowed]:
+    from procuracy.assignment.services import DRAW
+
+    status = case.status
+    found: list[Allowed] = []
+
+    def may(transition: str, rule: str) -> None:
+        if status in lifecycle.FROM[transition] and engine.authorize(actor, rule, ctx).allowed:
+            found.append(Allowed(transition, labels[transition]))
+
+    if status == CaseStatus.RECEIVED and engine.authorize(actor, DRAW, ctx).allowed:
+        found.append(Allowed("draw", str(ROLE_RULES[DRAW].label), ASSIGNMENT_ANCHOR))
+    may("start", lifecycle.START)
+    if status in lifecycle.FROM["decide"] or status in lifecycle.FROM["resume"]:
+        direct, upward = _decides(actor, case, ctx)
+        if direct:
+            name = "resume" if status == CaseStatus.SUSPENDED else "decide"
+            found.append(Allowed("decide", labels[name]))
+        # As on the case page: nothing to submit when the reader decides every matter.
+        if upward:
+            may("submit", lifecycle.SUBMIT)
+    may("resubmit", lifecycle.RESUBMIT)
+    if case.case_type.code not in lifecycle.DECISION_REQUIRED:
+        may("conclude", lifecycle.CONCLUDE)
+    may("archive", lifecycle.ARCHIVE)
+    return found
+
+
+def _decides(actor: Actor, case: Case, ctx: engine.Context) -> tuple[bool, bool]:
+    """Whether the reader decides some matter of the case, and whether some is someone
+    else's; asked until both are known."""
+    direct = upward = False
+    for code in lifecycle.matters_for(case):
+        if engine.authorize(actor, code, ctx, Power.DECIDE).allowed:
+            direct = True
+        else:
+            upward = True
+        if direct and upward:
+            break
+    return direct, upward
 
 
 def current_limit(limits: list[selectors.TimeLimit]) -> selectors.TimeLimit | None:

@@ -28,6 +28,7 @@ from procuracy.cases.forms import (
     MarkForm,
     PartyFormSet,
     UnmarkForm,
+    VariantForm,
     YearForm,
     parties_of,
 )
@@ -201,7 +202,9 @@ def case_list(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     day = today()
+    allowed = desks.allowed_actions(actor, page.object_list, day)
     for row in page.object_list:
+        row.allowed = allowed[row.pk]
         row.flag_text = selectors.flag_labels(row.flags)
         row.status_tone = STATUS_TONES.get(row.status, "")
         row.due_state = selectors.due_state(row, day)
@@ -346,6 +349,8 @@ def _form(name: str, found: desks.Actions | None, data=None):
         return DecisionForm(data, options=found.direct if found else (), auto_id="decide-%s")
     if name == "submit":
         return DecisionForm(data, options=found.upward if found else (), auto_id="submit-%s")
+    if name == "variant":
+        return VariantForm(data, options=found.variants if found else ())
     return TRANSITION_FORMS[name](data)
 
 
@@ -356,6 +361,7 @@ SERVICES = {
     "submit": lifecycle.submit_decision,
     "decide": lifecycle.decide,
     "exclude": lifecycle.exclude_period,
+    "variant": lifecycle.set_stage_variant,
     "resubmit": lifecycle.resubmit,
     "conclude": lifecycle.conclude,
     "archive": lifecycle.archive,
@@ -377,6 +383,10 @@ def _done(name: str, case: Case, result) -> str:
             "start": result.start.isoformat(),
             "end": result.end.isoformat(),
             "day": case.due_on.isoformat() if case.due_on else "—",
+        }
+    if name == "variant":
+        return _("期限改按所认定的情形计算,届满日:%(day)s。") % {
+            "day": case.due_on.isoformat() if case.due_on else "—"
         }
     if name == "resubmit":
         return _("已受理重新移送,审查期限自 %(day)s 重新计算,届满日:%(expires)s。") % {

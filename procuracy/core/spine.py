@@ -195,6 +195,9 @@ def record(
     )
     if rows is None:
         rows = [subject] if isinstance(subject, Ledgered) else []
+    from procuracy.powers.engine import forget_people
+
+    forget_people({row._meta.label_lower for row in rows})  # who may do what may have changed
     unit = _unit.get()
     if unit is None:
         Appender.current().write(act, rows)

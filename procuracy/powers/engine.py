@@ -408,13 +408,39 @@ class Profile:
     held: dict[tuple, frozenset[str]] = field(default_factory=dict)  # worked out so far
 
 
+# Who each person is for the lists, by (staff, day): kept across requests like the compiled
+# lists, and dropped with them when anything they are read from changes — in this process at
+# once (the spine tells `forget_people` when an act writes a post, a quota record or a
+# membership), in others within RECHECK seconds (`_stamp` counts those rows too).
+_profiles: dict[tuple[int, datetime.date], Profile] = {}
+PEOPLE_MODELS = frozenset({"people.position", "people.quotarecord", "caseorgs.membership"})
+
+
 def _profile(actor: Actor, day: datetime.date) -> Profile:
-    """Read once per actor and day (the actor object lives for one request or command)."""
+    """Read once per person and day, until a post, quota record or membership changes."""
     cache: dict = actor.__dict__.setdefault("_powers_profiles", {})
     profile = cache.get(day)
     if profile is None:
-        profile = cache[day] = _read_profile(actor.staff, day)
+        staff = actor.staff
+        assert staff is not None  # holders_of asks only for a person
+        key = (staff.pk, day)
+        profile = _profiles.get(key)
+        if profile is None:
+            profile = _read_profile(staff, day)
+            with _lock:
+                if len(_profiles) > 65536:
+                    _profiles.clear()
+                _profiles[key] = profile
+        cache[day] = profile
     return profile
+
+
+def forget_people(labels) -> None:
+    """An act wrote rows of these models (`app.model` labels): drop the profiles if any is a
+    post, a quota record or a membership."""
+    if PEOPLE_MODELS.intersection(labels):
+        with _lock:
+            _profiles.clear()
 
 
 def _read_profile(staff, day: datetime.date) -> Profile:
@@ -464,9 +490,11 @@ _stamp_seen: list[tuple] = [()]
 
 
 def forget() -> None:
-    """Drop the compiled lists: called when a list or a delegation changes."""
+    """Drop the compiled lists (and who each person is for them): called when a list or a
+    delegation changes."""
     with _lock:
         _indexes.clear()
+        _profiles.clear()
         _checked[0] = 0.0
 
 
@@ -477,6 +505,7 @@ def _index(procuratorate, day: datetime.date) -> Index:
         with _lock:
             if stamp != _stamp_seen[0]:
                 _indexes.clear()
+                _profiles.clear()
                 _stamp_seen[0] = stamp
             _checked[0] = now
     for first, until, index in _indexes.get(procuratorate.pk, ()):
@@ -519,12 +548,18 @@ def _span(procuratorate, day: datetime.date) -> tuple[datetime.date, datetime.da
 
 
 def _stamp() -> tuple:
-    """Changes whenever a version or a delegation is written anywhere."""
+    """Changes whenever a version, a delegation, a post, a quota record or a membership is
+    written anywhere."""
     from django.db.models import Count, Max
 
-    versions = ListVersion.objects.aggregate(n=Count("id"), seq=Max("ledger_seq"))
-    delegations = Delegation.objects.aggregate(n=Count("id"), seq=Max("ledger_seq"))
-    return (versions["n"], versions["seq"], delegations["n"], delegations["seq"])
+    from procuracy.caseorgs.models import Membership
+    from procuracy.people.models import Position, QuotaRecord
+
+    found: list = []
+    for model in (ListVersion, Delegation, Position, QuotaRecord, Membership):
+        rows = model.objects.order_by().aggregate(n=Count("id"), seq=Max("ledger_seq"))
+        found += [rows["n"], rows["seq"]]
+    return tuple(found)
 
 
 def versions_in_force(procuratorate, day: datetime.date) -> list[ListVersion]:

@@ -236,3 +236,22 @@ def test_one_compiled_index_serves_the_days_between_two_effective_dates(world):
     assert len(engine._indexes[world.base.pk]) == 1
     assert not allowed(later) and not allowed(later + datetime.timedelta(days=300))
     assert len(engine._indexes[world.base.pk]) == 2
+
+
+def test_a_new_post_counts_at_once_though_who_people_are_is_kept_across_requests(world):
+    """The engine keeps each person's posts between requests; an act that writes a post drops
+    them, so the next answer (even to an actor object made before) sees it."""
+    from procuracy.core.actors import Actor
+    from procuracy.people import services as people
+
+    issue(world, "base", [item(1, "return_investigation", "department_head")])
+    ask = at(world, on=datetime.date.today())
+    assert not authorize(world.actor(world.alice), "return_investigation", ask).allowed
+    people.appoint(
+        actor=Actor.system(),
+        staff=world.alice,
+        kind="department_head",
+        department=world.civil,
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    assert authorize(world.actor(world.alice), "return_investigation", ask).allowed
