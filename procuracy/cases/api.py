@@ -384,6 +384,13 @@ class ExcludeIn(Schema):
     reason: str = Field(max_length=200, description="as 对犯罪嫌疑人作精神病鉴定")
 
 
+class VariantIn(Schema):
+    variant: str = Field(
+        max_length=24, description="as over_one_year (fast track) or major; empty: the ordinary"
+    )
+    reason: str = Field(max_length=200)
+
+
 class ResubmitIn(Schema):
     received_on: datetime.date | None = Field(None, description="today when left out")
 
@@ -436,6 +443,19 @@ def exclude_period(request, case_id: int, payload: ExcludeIn):
         lifecycle.exclude_period,
         start=payload.start,
         end=payload.end,
+        reason=payload.reason,
+    )
+
+
+@router.post("/{case_id}/variant", response=ACTED)
+def set_stage_variant(request, case_id: int, payload: VariantIn):
+    """Count the running stage under another length the law gives it (a fast-track case
+    whose likely sentence exceeds a year: 15 days), or back under its ordinary length."""
+    return _act(
+        request,
+        case_id,
+        lifecycle.set_stage_variant,
+        variant=payload.variant,
         reason=payload.reason,
     )
 

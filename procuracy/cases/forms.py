@@ -223,6 +223,19 @@ class ExcludeForm(ActForm):
         super().__init__(data, auto_id=auto_id)
 
 
+class VariantForm(ActForm):
+    """Which of the lengths the law gives the running stage it is counted under."""
+
+    variant = forms.CharField(
+        label=_("适用情形"), max_length=24, required=False, widget=forms.Select
+    )
+    reason = forms.CharField(label=_("认定理由"), max_length=200)
+
+    def __init__(self, data=None, *, options=(), auto_id="variant-%s"):
+        super().__init__(data, auto_id=auto_id)
+        self.fields["variant"].widget.choices = list(options)
+
+
 class ResubmitForm(ActForm):
     received_on = forms.DateField(label=_("重新移送受理日期"), widget=DateInput, initial=today)
 
@@ -244,6 +257,7 @@ TRANSITION_FORMS: dict[str, type[ActForm]] = {
     "submit": DecisionForm,
     "decide": DecisionForm,
     "exclude": ExcludeForm,
+    "variant": VariantForm,
     "resubmit": ResubmitForm,
     "conclude": ConcludeForm,
     "archive": ActForm,

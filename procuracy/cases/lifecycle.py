@@ -49,6 +49,7 @@ from procuracy.powers.models import Matter, Power
 START = role_rule("cases.start", gettext_lazy("开始办理"), {HANDLER})
 SUBMIT = role_rule("cases.submit", gettext_lazy("报请决定"), {HANDLER})
 EXCLUDE = role_rule("cases.exclude_period", gettext_lazy("记录不计入期限的期间"), {HANDLER})
+VARIANT = role_rule("cases.stage_variant", gettext_lazy("认定期限适用的情形"), {HANDLER})
 CONCLUDE = role_rule("cases.conclude", gettext_lazy("结案"), {HANDLER})
 RESUBMIT = role_rule("cases.resubmit", gettext_lazy("受理重新移送"), {"case_management"})
 ARCHIVE = role_rule("cases.archive", gettext_lazy("归档"), {"case_management"})
@@ -183,6 +184,7 @@ FROM = {
     "decide": WORKING,
     "resume": (CaseStatus.SUSPENDED,),
     "exclude": WORKING,
+    "variant": WORKING,
     "resubmit": (CaseStatus.RETURNED,),
     "conclude": (CaseStatus.HANDLING,),
     "archive": (CaseStatus.CLOSED, CaseStatus.TRANSFERRED),
@@ -193,6 +195,7 @@ TRANSITION_LABELS = {
     "decide": gettext_lazy("作出决定"),
     "resume": gettext_lazy("恢复审查"),
     "exclude": gettext_lazy("记录不计入期限的期间"),
+    "variant": gettext_lazy("认定期限适用的情形"),
     "resubmit": gettext_lazy("受理重新移送"),
     "conclude": gettext_lazy("结案"),
     "archive": gettext_lazy("归档"),
@@ -282,6 +285,18 @@ def context_of(case: Case, day: datetime.date | None = None, body: str = "") -> 
 
 def _context(kw: dict) -> Context:
     return context_of(kw["case"], _day(kw.get("occurred_at")), body=kw.get("body", ""))
+
+
+def _in_state(transition: str):
+    """The case's context for the power list, once the case is found in a state the
+    transition leaves from: a transition the state does not allow is refused by its rule
+    before anyone's power is asked (and no refusal is recorded against the actor)."""
+
+    def context(kw: dict) -> Context:
+        _check_state(kw["case"], transition)
+        return _context(kw)
+
+    return context
 
 
 def _where(kw: dict):
@@ -439,7 +454,7 @@ def _body(case: Case, **more) -> dict:
     return {"case_id": case.pk, "case": case.number, "status": case.status, **more}
 
 
-@service(START, where=_where, context=_context)
+@service(START, where=_where, context=_in_state("start"))
 def start_handling(*, actor: Actor, case: Case, occurred_at: datetime.datetime | None = None):
     """The assigned organisation takes the case up (开始办理)."""
     return _move(actor, case, "start", CaseStatus.HANDLING, "cases.started", occurred_at)
@@ -482,7 +497,7 @@ def _chosen(kw: dict) -> str:
     """The matter a decision is on, checked against the case's type and state before the
     power list is asked."""
     case = kw["case"]
-    _check_state(case, "resume" if case.status == CaseStatus.SUSPENDED else "decide")
+    _check_state(case, "resume" if kw["matter"] == "resume_review" else "decide")
     return _matter(case, kw["matter"]).code
 
 
@@ -490,7 +505,7 @@ def _pending(case: Case) -> Decision | None:
     return case.decisions.filter(status=DecisionStatus.PENDING).first()
 
 
-@service(SUBMIT, where=_where, context=_context)
+@service(SUBMIT, where=_where, context=_in_state("submit"))
 def submit_decision(
     *,
     actor: Actor,
@@ -550,11 +565,8 @@ def decide(
     body="committee", as the committee). A pending submission is decided by it: the same
     matter makes it, another supersedes it. The decision's effect moves the case on."""
     _lock(case)
+    _check_state(case, "resume" if matter == "resume_review" else "decide")
     found = _matter(case, matter)
-    if found.code == "resume_review":
-        _check_state(case, "resume")
-    else:
-        _check_state(case, "decide")
     if not reasoning.strip():
         raise RuleViolation(_("请写明决定的理由。"), "reasoning")
     now = occurred_at or timezone.now()
@@ -683,7 +695,7 @@ def _apply(case: Case, decision: Decision, effect: str, actor: Actor, day) -> li
     return []
 
 
-@service(EXCLUDE, where=_where, context=_context)
+@service(EXCLUDE, where=_where, context=_in_state("exclude"))
 def exclude_period(
     *,
     actor: Actor,
@@ -738,7 +750,50 @@ def exclude_period(
     return event
 
 
-@service(RESUBMIT, where=_where)
+@service(VARIANT, where=_where, context=_in_state("variant"))
+def set_stage_variant(
+    *,
+    actor: Actor,
+    case: Case,
+    variant: str,
+    reason: str,
+    occurred_at: datetime.datetime | None = None,
+) -> Stage:
+    """Find the running stage under another of the lengths the law gives it (a fast-track case
+    whose likely sentence exceeds a year: 15 days, not 10; a major arrest review of a free
+    suspect: 20, not 15), or back under its ordinary length (`variant` empty)."""
+    _lock(case)
+    _check_state(case, "variant")
+    stage = _require_stage(case)
+    rule = deadlines.limit(stage.code)
+    rule.length_for(variant or None)  # refuses a variant the stage does not have
+    if variant == stage.variant:
+        raise RuleViolation(_("该期限已按此情形计算。"), "variant")
+    if not reason.strip():
+        raise RuleViolation(_("请写明认定的理由。"), "reason")
+    stage.variant = variant
+    stage.save(update_fields=["variant"])
+    _refresh(stage, case)
+    _save(case)
+    record(
+        actor=actor,
+        kind="cases.stage_variant_set",
+        subject=stage,
+        procuratorate=case.procuratorate,
+        body=_body(
+            case,
+            stage=stage.code,
+            variant=variant,
+            reason=reason.strip()[:200],
+            expires_on=stage.expires_on.isoformat() if stage.expires_on else None,
+        ),
+        occurred_at=occurred_at,
+        rows=[stage, case],
+    )
+    return stage
+
+
+@service(RESUBMIT, where=_where, context=_in_state("resubmit"))
 def resubmit(
     *,
     actor: Actor,
@@ -779,7 +834,7 @@ def resubmit(
     return new
 
 
-@service(CONCLUDE, where=_where, context=_context)
+@service(CONCLUDE, where=_where, context=_in_state("conclude"))
 def conclude(
     *,
     actor: Actor,
@@ -817,7 +872,7 @@ def conclude(
     return case
 
 
-@service(ARCHIVE, where=_where)
+@service(ARCHIVE, where=_where, context=_in_state("archive"))
 def archive(*, actor: Actor, case: Case, occurred_at: datetime.datetime | None = None) -> Case:
     """The case office files a closed case (归档)."""
     return _move(actor, case, "archive", CaseStatus.ARCHIVED, "cases.archived", occurred_at)

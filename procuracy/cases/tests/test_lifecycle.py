@@ -125,8 +125,54 @@ def test_someone_not_handling_the_case_may_not_start_it_and_the_attempt_is_recor
 
 def test_a_case_not_yet_assigned_cannot_be_started(world, clerk):
     case = receive(clerk, world)
-    with pytest.raises(ActDenied):  # no one handles it yet
+    with pytest.raises(RuleViolation, match="已受理"):
         lifecycle.start_handling(actor=world.actor(world.alice), case=case)
+    assert not Refusal.objects.exists()
+
+
+def _attempts(world, clerk):
+    """Each transition, performed by someone the power list lets perform it."""
+    alice, chief = world.actor(world.alice), world.actor(world.chief)
+    return {
+        "start": lambda case: lifecycle.start_handling(actor=alice, case=case),
+        "submit": lambda case: lifecycle.submit_decision(
+            actor=alice, case=case, matter="suspend_review", reasoning="在逃"
+        ),
+        "decide": lambda case: lifecycle.decide(
+            actor=chief, case=case, matter="suspend_review", reasoning="在逃"
+        ),
+        "resume": lambda case: lifecycle.decide(
+            actor=chief, case=case, matter="resume_review", reasoning="到案"
+        ),
+        "exclude": lambda case: lifecycle.exclude_period(
+            actor=alice, case=case, start=TODAY, end=TODAY
+        ),
+        "variant": lambda case: lifecycle.set_stage_variant(
+            actor=alice, case=case, variant="", reason="一般"
+        ),
+        "resubmit": lambda case: lifecycle.resubmit(actor=clerk, case=case, received_on=TODAY),
+        "conclude": lambda case: lifecycle.conclude(actor=alice, case=case, outcome="结"),
+        "archive": lambda case: lifecycle.archive(actor=clerk, case=case),
+    }
+
+
+@pytest.mark.parametrize("status", CaseStatus.values)
+def test_every_transition_is_refused_from_every_state_it_does_not_leave_from(world, clerk, status):
+    """The rule of the state comes before the power list: nothing is written, and no refusal
+    is recorded against a person who holds the power."""
+    case = to_alice(world, receive(clerk, world, case_type="filing_supervision"))
+    attempts = _attempts(world, clerk)
+    for transition, allowed in lifecycle.FROM.items():
+        if status in allowed:
+            continue
+        Case.objects.filter(pk=case.pk).update(status=status)  # the state under test
+        case.refresh_from_db()
+        before = Act.objects.count()
+        with pytest.raises(RuleViolation, match=str(CaseStatus(status).label)):
+            attempts[transition](case)
+        assert Act.objects.count() == before, transition
+        assert Case.objects.get(pk=case.pk).status == status, transition
+    assert not Refusal.objects.exists()
 
 
 def test_start_is_refused_from_any_state_but_assigned(world, clerk):
@@ -337,7 +383,7 @@ def test_suspension_stops_the_clock_and_resumption_starts_it_again(world, clerk,
     lifecycle.decide(actor=chief, case=case, matter="suspend_review", reasoning="犯罪嫌疑人在逃")
     case.refresh_from_db()
     assert case.status == CaseStatus.SUSPENDED and case.due_on is None
-    with pytest.raises(RuleViolation, match="当前状态下"):
+    with pytest.raises(RuleViolation, match="中止审查"):
         lifecycle.decide(actor=chief, case=case, matter="prosecute", reasoning="x")
     lifecycle.decide(actor=chief, case=case, matter="resume_review", reasoning="已到案")
     case.refresh_from_db()
@@ -474,3 +520,27 @@ def test_only_the_chief_records_what_the_committee_decides(world, clerk):
     )
     assert made.item.holder == "committee" and made.decided_by == world.chief
     assert Act.objects.filter(kind="cases.decided").last().body["committee"] is True
+
+
+def test_a_fast_track_case_whose_likely_sentence_exceeds_a_year_runs_fifteen_days(world, clerk):
+    case = handling(world, clerk, case_type="fast_track", days_ago=1)
+    ten = case.due_on
+    with pytest.raises(RuleViolation, match="没有“major”这一情形"):
+        lifecycle.set_stage_variant(
+            actor=world.actor(world.alice), case=case, variant="major", reason="x"
+        )
+    with pytest.raises(ActDenied):
+        lifecycle.set_stage_variant(
+            actor=world.actor(world.bob), case=case, variant="over_one_year", reason="x"
+        )
+    stage = lifecycle.set_stage_variant(
+        actor=world.actor(world.alice),
+        case=case,
+        variant="over_one_year",
+        reason="可能判处的有期徒刑超过一年",
+    )
+    case.refresh_from_db()
+    assert stage.variant == "over_one_year"
+    assert (stage.expires_on - stage.started_on).days >= 15 > (ten - stage.started_on).days
+    assert case.due_on == stage.expires_on
+    assert any("可能判处的有期徒刑超过一年" in line for line in stage.explanation)

@@ -209,3 +209,16 @@ def test_the_desk(world, clerk, listed, sign_in):  # noqa: F811
     mine = sign_in("alice").get("/api/v1/desk").json()
     assert [c["number"] for c in mine["handling"]] == [case.number] and mine["to_decide"] == []
     assert mine["handling"][0]["status"] == "deciding"
+
+
+def test_variant(world, clerk, sign_in):
+    case = handling(world, clerk, case_type="fast_track", days_ago=1)
+    body = {"variant": "over_one_year", "reason": "可能判处一年以上"}
+    assert act(sign_in("head"), case, "variant", body).status_code == 403
+    bad = act(sign_in("alice"), case, "variant", {"variant": "x", "reason": "y"})
+    assert bad.status_code == 422 and Case.objects.get(pk=case.pk).due_on == case.due_on
+    done = act(sign_in("alice"), case, "variant", body)
+    assert done.status_code == 200
+    assert (
+        done.json()["time_limit"]["expires_on"] == Case.objects.get(pk=case.pk).due_on.isoformat()
+    )

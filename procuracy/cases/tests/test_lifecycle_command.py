@@ -147,3 +147,15 @@ def test_desk(world, clerk, listed, capsys):  # noqa: F811
     assert [c["number"] for c in data["handling"]] == [case.number]
     assert data["to_decide"] == []
     assert "没有待办事项。" in run(capsys, "desk", "--as", "olga")
+
+
+def test_variant(world, clerk, capsys):
+    case = handling(world, clerk, case_type="fast_track", days_ago=1)
+    reason = ("--variant", "over_one_year", "--reason", "可能判处一年以上")
+    assert "承办" in refused("variant", case.number, "--as", "head", *reason)
+    assert "情形" in refused(
+        "variant", case.number, "--as", "alice", "--variant", "x", "--reason", "y"
+    )
+    out = run(capsys, "variant", case.number, "--as", "alice", *reason)
+    case.refresh_from_db()
+    assert case.due_on.isoformat() in out

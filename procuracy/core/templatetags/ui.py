@@ -71,6 +71,7 @@ ACT_LABELS = {
     "cases.submitted": pgettext_lazy("act", "报请决定"),
     "cases.decided": pgettext_lazy("act", "作出决定"),
     "cases.period_excluded": pgettext_lazy("act", "记录不计入期限的期间"),
+    "cases.stage_variant_set": pgettext_lazy("act", "认定期限适用的情形"),
     "cases.resubmitted": pgettext_lazy("act", "受理重新移送"),
     "cases.concluded": pgettext_lazy("act", "结案"),
     "cases.archived": pgettext_lazy("act", "归档"),

@@ -1,6 +1,6 @@
 """`procuracy cases …`: take a case in at one's case management office, show a case (with
 every stage's time limit and its decisions), list the cases one may read; move a case along
-its lifecycle (start, submit, decide, exclude, resubmit, conclude, archive), each an act
+its lifecycle (start, submit, decide, exclude, variant, resubmit, conclude, archive), each an act
 through the power list; print one's desk (待办).
 
 Exit codes: 0 done; 1 refused (the act is not allowed or breaks a rule; nothing written), or
@@ -92,6 +92,9 @@ class Command(BaseCommand):
         p.add_argument("--start", required=True, help=_("起始日 YYYY-MM-DD"))
         p.add_argument("--end", required=True, help=_("终止日 YYYY-MM-DD"))
         p.add_argument("--reason", required=True, help=_("事由,如 对犯罪嫌疑人作精神病鉴定"))
+        p = case_act("variant", help=_("认定期限适用的情形(承办检察官)"))
+        p.add_argument("--variant", required=True, help=_("情形代码,如 over_one_year;空为一般情形"))
+        p.add_argument("--reason", required=True, help=_("认定理由"))
         p = case_act("resubmit", help=_("受理重新移送(案件管理部门)"))
         p.add_argument("--received-on", help=_("重新移送受理日期(默认今天)"))
         p = case_act("conclude", help=_("结案(承办检察官;须作出决定的案件除外)"))
@@ -236,6 +239,12 @@ class Command(BaseCommand):
         self._done(
             case, _("已记录不计入期限的期间 %(start)s 至 %(end)s。") % {"start": start, "end": end}
         )
+
+    def do_variant(self, actor, number, variant, reason, **options):
+        case = _case(actor, number)
+        stage = lifecycle.set_stage_variant(actor=actor, case=case, variant=variant, reason=reason)
+        day = stage.expires_on.isoformat() if stage.expires_on else "—"
+        self._done(case, _("期限改按所认定的情形计算,届满日 %(day)s。") % {"day": day})
 
     def do_resubmit(self, actor, number, received_on, **options):
         case = _case(actor, number)
