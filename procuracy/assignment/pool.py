@@ -17,13 +17,11 @@ in hundredths of a case weight (docs/assignment.md §1).
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 
@@ -31,6 +29,7 @@ from procuracy.assignment import draw
 from procuracy.assignment.models import Assignment, AssignmentScheme
 from procuracy.caseorgs.models import CaseHandlingOrg, Membership, Role
 from procuracy.cases.models import OPEN_STATUSES, Case, Party
+from procuracy.core import compiled
 from procuracy.organisation.models import Department
 from procuracy.people.models import Conflict, Staff, normal_name
 
@@ -58,10 +57,8 @@ def units(weight: Decimal) -> int:
     return int((Decimal(weight) * 100).to_integral_value())
 
 
-# The pool's two main reads are built by the ORM (the rules of on(day), present_on(day) and
-# the rest stay where they are) and compiled once per process for each set of arguments: the
-# ORM spent more time building and compiling them than the database spent answering.
-_COMPILED = 512
+# The pool's two main reads are compiled once per process for each set of arguments
+# (core.compiled): the ORM spent more time building them than the database answering.
 
 
 def _orgs_query(procuratorate_id: int, business_line_id: int, day: datetime.date):
@@ -92,17 +89,13 @@ def _orgs_query(procuratorate_id: int, business_line_id: int, day: datetime.date
     )
 
 
-@functools.lru_cache(maxsize=_COMPILED)
-def _orgs_sql(vendor: str, procuratorate_id: int, business_line_id: int, day: datetime.date):
-    return _orgs_query(procuratorate_id, business_line_id, day).query.sql_with_params()
-
-
 def orgs_handling(case: Case, day: datetime.date) -> list[CaseHandlingOrg]:
     """The organisations active that day in a department handling the case's line, in one
     query, each with its running load (`open_load`, a sum of case weights or None) and the
     id of its department's assignment scheme in force that day (`scheme_id`, or None)."""
-    sql, params = _orgs_sql(connection.vendor, case.procuratorate_id, case.business_line_id, day)
-    return list(CaseHandlingOrg.objects.raw(sql, params))
+    return compiled.raw(
+        CaseHandlingOrg, _orgs_query, case.procuratorate_id, case.business_line_id, day
+    )
 
 
 def following_schemes(
@@ -144,8 +137,7 @@ class Member(NamedTuple):
     declares: bool  # has a conflict declaration in force that day
 
 
-@functools.lru_cache(maxsize=_COMPILED)
-def _members_sql(vendor: str, org_ids: tuple[int, ...], day: datetime.date):
+def _members_query(org_ids: tuple[int, ...], day: datetime.date):
     return (
         Membership.objects.on(day)
         .filter(org_id__in=org_ids)
@@ -155,7 +147,6 @@ def _members_sql(vendor: str, org_ids: tuple[int, ...], day: datetime.date):
         )
         .order_by("org_id", "role", "id")
         .values_list("org_id", "staff_id", "role", "staff__name", "present", "declares")
-        .query.sql_with_params()
     )
 
 
@@ -165,10 +156,7 @@ def members_on(orgs: list[CaseHandlingOrg], day: datetime.date) -> dict[int, lis
     each is present that day and whether they have a conflict declaration in force."""
     if not orgs:
         return {}
-    sql, params = _members_sql(connection.vendor, tuple(o.pk for o in orgs), day)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = compiled.fetch(_members_query, tuple(o.pk for o in orgs), day)
     by_org: dict[int, list[Member]] = defaultdict(list)
     for org_id, staff_id, role, name, present, declares in rows:
         by_org[org_id].append(Member(org_id, staff_id, role, name, bool(present), bool(declares)))
@@ -193,20 +181,14 @@ def exclusions_for_absence(
     return found
 
 
-@functools.lru_cache(maxsize=4)
-def _party_names_sql(vendor: str) -> str:
-    """The names of one case's parties; its one parameter is the case's id."""
-    sql, _params = (
-        Party.objects.filter(case_id=0).order_by().values_list("name").query.sql_with_params()
-    )
-    return sql
+def _party_names_query(case_id: int):
+    return Party.objects.filter(case_id=case_id).order_by().values_list("name")
 
 
 def _case_names(case: Case) -> tuple[set[str], set[str]]:
     """The case's names as compared: its parties', and those with the referring body."""
-    with connection.cursor() as cursor:
-        cursor.execute(_party_names_sql(connection.vendor), [case.pk])
-        parties = {normal_name(name) for (name,) in cursor.fetchall()} - {""}
+    rows = compiled.fetch(_party_names_query, case.pk)
+    parties = {normal_name(name) for (name,) in rows} - {""}
     return parties, parties | ({normal_name(case.referred_by)} - {""})
 
 

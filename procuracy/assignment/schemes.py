@@ -27,7 +27,7 @@ from procuracy.cases.models import CaseType
 from procuracy.core import scope
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
-from procuracy.core.models import today
+from procuracy.core.models import day_of, today
 from procuracy.core.permissions import role_rule
 from procuracy.core.spine import record, service
 from procuracy.organisation.models import Department
@@ -65,12 +65,6 @@ def approval_required() -> str:
 
 
 # Checks ---------------------------------------------------------------------------------
-
-
-def _day(occurred_at: datetime.datetime | None) -> datetime.date:
-    if occurred_at is None:
-        return today()
-    return occurred_at.astimezone(timezone.get_default_timezone()).date()
 
 
 def _check_department(department: Department, day: datetime.date) -> None:
@@ -216,7 +210,7 @@ def draft_scheme(
     """A new version of the department's scheme, as a draft. One draft at a time."""
     fields = _checked(
         department,
-        _day(occurred_at),
+        day_of(occurred_at),
         case_types=case_types,
         orgs=orgs,
         max_distance=max_distance,
@@ -268,7 +262,7 @@ def revise_scheme(
     _draft_of(scheme)
     fields = _checked(
         scheme.department,
-        _day(occurred_at),
+        day_of(occurred_at),
         case_types=case_types,
         orgs=orgs,
         max_distance=max_distance,
@@ -344,7 +338,7 @@ def approve_scheme(
     _draft_of(scheme)
     when = occurred_at or timezone.now()
     _check_approval(body, reference)
-    if effective_from < _day(when):
+    if effective_from < day_of(when):
         raise RuleViolation(_("生效日期不得早于批准之日。"), "effective_from")
     previous = (
         AssignmentScheme.objects.filter(

@@ -38,7 +38,7 @@ from procuracy.cases.models import Case, CaseStatus
 from procuracy.core import spine
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
-from procuracy.core.models import Act
+from procuracy.core.models import Act, day_of
 from procuracy.core.permissions import role_rule
 from procuracy.core.spine import record, service
 from procuracy.ledger import store
@@ -78,11 +78,6 @@ def parameters(schemes: tuple[AssignmentScheme, ...] = ()) -> tuple[int, Fractio
     max_distance = int(configured.get("max_distance", MAX_DISTANCE))
     escape = Fraction(str(configured.get("escape", ESCAPE)))
     return max_distance, escape
-
-
-def _day(occurred_at: datetime.datetime | None) -> datetime.date:
-    moment = occurred_at or timezone.now()
-    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 def case_context(kw: dict) -> Context:
@@ -217,7 +212,7 @@ def draw_case(
         )
     _refuse_if_awaiting(case)
     now = occurred_at or timezone.now()
-    day = _day(now)
+    day = day_of(now)
     pool = pool_for(case, day)
     if not pool.candidates:  # refused before anything is appended
         raise _empty_pool(case, pool, day)
@@ -301,7 +296,7 @@ def _committed_pool(case: Case, waiting: Awaiting) -> Pool:
     commitment = Act.objects.only("occurred_at").get(seq=waiting.seq)
     orgs = CaseHandlingOrg.objects.in_bulk([m.org for m in waiting.inputs.pool])
     departments = {org.department_id for org in orgs.values()}
-    approved = AssignmentScheme.objects.approved_by_day(_day(commitment.occurred_at))
+    approved = AssignmentScheme.objects.approved_by_day(day_of(commitment.occurred_at))
     in_force: dict[int, AssignmentScheme] = {}
     for scheme in approved.filter(department_id__in=departments, ledger_seq__lt=waiting.seq):
         in_force.setdefault(scheme.department_id, scheme)  # newest first
@@ -419,7 +414,7 @@ def designate_case(
             "case",
         )
     _refuse_if_awaiting(case)
-    _check_choice(actor, case, org, reason, reasoning, DESIGNATION_REASONS, _day(now))
+    _check_choice(actor, case, org, reason, reasoning, DESIGNATION_REASONS, day_of(now))
     assignment = Assignment.objects.create(
         case=case,
         org=org,
@@ -463,7 +458,7 @@ def reassign_case(
         raise RuleViolation(
             _("案件 %(case)s 尚未分案或已结案,不能改派。") % {"case": case.number}, "case"
         )
-    _check_choice(actor, case, org, reason, reasoning, REASSIGNMENT_REASONS, _day(now))
+    _check_choice(actor, case, org, reason, reasoning, REASSIGNMENT_REASONS, day_of(now))
     if org.pk == current.org_id:
         raise RuleViolation(_("案件已由该办案组织办理。"), "org")
     current.ended_at = now

@@ -6,24 +6,20 @@ time (one query per year it is asked about, never one per day) and then answers 
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Iterable, Mapping
 
-from django.db import connection
-
 from procuracy.cases.models import CalendarDay, DayKind
+from procuracy.core import compiled
 
 ONE_DAY = datetime.timedelta(days=1)
 # A holiday period is at most nine days; a longer run of non-working days is a calendar error.
 LONGEST_BREAK = 60
 
 
-@functools.lru_cache(maxsize=64)
-def _years_sql(vendor: str, years: tuple[int, ...]) -> tuple[str, tuple]:
-    """The read of the years' marked days, compiled once per process (every intake reads
-    the calendar to compute the first stage's expiry)."""
-    rows = CalendarDay.objects.filter(day__year__in=years).values_list("day", "kind", "name")
-    return rows.query.sql_with_params()
+def _years_query(years: tuple[int, ...]):
+    """The years' marked days (compiled once per process: every intake reads the calendar to
+    compute the first stage's expiry)."""
+    return CalendarDay.objects.filter(day__year__in=years).values_list("day", "kind", "name")
 
 
 class WorkingCalendar:
@@ -66,11 +62,7 @@ class WorkingCalendar:
         wanted = [y for y in years if y not in self._loaded]
         if not wanted or self._closed:
             return
-        sql, params = _years_sql(connection.vendor, tuple(wanted))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        for day, kind, name in rows:
+        for day, kind, name in compiled.fetch(_years_query, tuple(wanted)):
             if not isinstance(day, datetime.date):  # SQLite gives the text
                 day = datetime.date.fromisoformat(day)
             self._marks[day] = kind

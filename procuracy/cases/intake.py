@@ -11,20 +11,18 @@ referral without the referring unit, a suspect in custody the case does not say 
 from __future__ import annotations
 
 import datetime
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
-from django.db.models.sql import Query
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from procuracy.cases import deadlines, lifecycle
 from procuracy.cases.models import Case, CaseSource, CaseType, Party, PartyRole, Sealing
+from procuracy.core import compiled
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
 from procuracy.core.models import today
@@ -88,9 +86,9 @@ def case_number(procuratorate: Procuratorate, case_type: CaseType, year: int, se
     return f"{number_prefix(procuratorate)}检{case_type.word}受〔{year}〕{serial}号"
 
 
-# Intake's reads on every case are built by the ORM and compiled once per process for each
-# set of arguments (the same procuratorate, word and year; line and day): building and
-# compiling them took longer than the database took to answer.
+# Intake's reads on every case are compiled once per process for each set of arguments (the
+# same procuratorate, word and year; line and day; core.compiled): building them took the ORM
+# longer than the database took to answer.
 
 
 def _taken_query(procuratorate_id: int, word: str, year: int):
@@ -121,27 +119,8 @@ def _lock_query(procuratorate_id: int):
     return rows.order_by().values("pk").query
 
 
-_READS: dict[str, Callable[..., Query]] = {
-    "taken": _taken_query,
-    "handles": _handles_query,
-    "lock": _lock_query,
-}
-
-
-@functools.lru_cache(maxsize=512)
-def _compiled(vendor: str, read: str, *args) -> tuple[str, tuple]:
-    return _READS[read](*args).sql_with_params()
-
-
-def _first_row(read: str, *args) -> tuple | None:
-    sql, params = _compiled(connection.vendor, read, *args)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
 def _next_serial(procuratorate: Procuratorate, case_type: CaseType, year: int) -> int:
-    row = _first_row("taken", procuratorate.pk, case_type.word, year)
+    row = compiled.first(_taken_query, procuratorate.pk, case_type.word, year)
     return (row[0] if row else 0) + 1
 
 
@@ -214,7 +193,7 @@ def warnings_for(
 ) -> list[str]:
     """What the process-monitoring rules would question: kept on the case, not refused."""
     found = []
-    if _first_row("handles", procuratorate.pk, line.pk, received_on) is None:
+    if compiled.first(_handles_query, procuratorate.pk, line.pk, received_on) is None:
         found.append(_("本院没有办理%(line)s的内设机构,请核实管辖。") % {"line": line.name})
     accused = [p for p in parties if p.role in ACCUSED]
     if line.prosecutes and not accused:
@@ -263,7 +242,7 @@ def receive_case(
         source,
     )
     # One intake at a time per procuratorate, so that two clerks never take the same serial.
-    _first_row("lock", procuratorate.pk)
+    compiled.first(_lock_query, procuratorate.pk)
     year = received_on.year
     case = Case(
         number=case_number(

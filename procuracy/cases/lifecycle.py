@@ -40,6 +40,7 @@ from procuracy.cases.models import (
 )
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
+from procuracy.core.models import day_of, today
 from procuracy.core.permissions import HANDLER, role_rule
 from procuracy.core.spine import record, service
 from procuracy.powers import engine
@@ -245,7 +246,7 @@ def handling(case: Case, day: datetime.date | None = None) -> Handling:
     from procuracy.assignment.models import Assignment
     from procuracy.caseorgs.models import Membership, Role
 
-    day = day or _today()
+    day = day or today()
     current = (
         Assignment.objects.open()
         .filter(case=case)
@@ -284,7 +285,7 @@ def context_of(case: Case, day: datetime.date | None = None, body: str = "") -> 
 
 
 def _context(kw: dict) -> Context:
-    return context_of(kw["case"], _day(kw.get("occurred_at")), body=kw.get("body", ""))
+    return context_of(kw["case"], day_of(kw.get("occurred_at")), body=kw.get("body", ""))
 
 
 def _in_state(transition: str):
@@ -301,17 +302,6 @@ def _in_state(transition: str):
 
 def _where(kw: dict):
     return kw["case"].procuratorate
-
-
-def _today() -> datetime.date:
-    from procuracy.core.models import today
-
-    return today()
-
-
-def _day(occurred_at: datetime.datetime | None) -> datetime.date:
-    moment = occurred_at or timezone.now()
-    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 def _lock(case: Case) -> None:
@@ -333,7 +323,7 @@ def open_stage(case: Case) -> Stage | None:
 def compute(stage: Stage, day: datetime.date | None = None) -> deadlines.Deadline | None:
     """The stage's expiry from its events; None while an excluded period is still open (the
     clock is stopped)."""
-    day = day or _today()
+    day = day or today()
     extensions, excluded = [], []
     # a stage not yet saved (being opened) has no events to read
     events = stage.events.select_related("approved_by").order_by("id") if stage.pk else ()
@@ -522,7 +512,7 @@ def submit_decision(
     if not reasoning.strip():
         raise RuleViolation(_("请写明报请的理由和意见。"), "reasoning")
     now = occurred_at or timezone.now()
-    answer = engine.authorize(actor, found.code, context_of(case, _day(now)), Power.DECIDE)
+    answer = engine.authorize(actor, found.code, context_of(case, day_of(now)), Power.DECIDE)
     if answer.allowed:
         raise RuleViolation(
             _("%(why)s您可以直接作出决定,无需报请。") % {"why": answer.sentence}, "matter"
@@ -570,7 +560,7 @@ def decide(
     if not reasoning.strip():
         raise RuleViolation(_("请写明决定的理由。"), "reasoning")
     now = occurred_at or timezone.now()
-    day = _day(now)
+    day = day_of(now)
     answer = engine.authorize(
         actor, found.code, _context({"case": case, "occurred_at": now, "body": body}), Power.DECIDE
     )
@@ -811,7 +801,7 @@ def resubmit(
             _("重新移送日期不能早于退回日期 %(day)s。") % {"day": stage.started_on.isoformat()},
             "received_on",
         )
-    if received_on > _today():
+    if received_on > today():
         raise RuleViolation(_("重新移送日期不能晚于今天。"), "received_on")
     rows = _end_stage(case, stage, received_on, StageEnd.RESUBMITTED)
     review = deadlines.stage_for(case.case_type.stage, custody=case.custody)
@@ -854,7 +844,7 @@ def conclude(
         )
     if not outcome.strip():
         raise RuleViolation(_("请写明办理结果。"), "outcome")
-    day = _day(occurred_at)
+    day = day_of(occurred_at)
     rows = _end_stage(case, open_stage(case), day, StageEnd.CLOSED)
     case.status = CaseStatus.CLOSED
     case.closed_on = day

@@ -15,6 +15,14 @@ def today() -> datetime.date:
     return datetime.datetime.now(timezone.get_default_timezone()).date()
 
 
+def day_of(moment: datetime.datetime | None) -> datetime.date:
+    """The calendar day of an act's `occurred_at` in the installation's time zone; today when
+    the act happens now (None)."""
+    if moment is None:
+        return today()
+    return moment.astimezone(timezone.get_default_timezone()).date()
+
+
 class ValidityQuerySet(models.QuerySet):
     """Half-open validity: a row holds from `valid_from` up to, not including, `valid_to`."""
 

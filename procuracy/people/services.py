@@ -9,14 +9,13 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
-from procuracy.core.models import Visibility, today
+from procuracy.core.models import Visibility, day_of
 from procuracy.core.permissions import BELOW, SELF, role_rule
 from procuracy.core.spine import record, service
 from procuracy.organisation.models import Department, Procuratorate
@@ -554,13 +553,6 @@ def _is_self(actor: Actor, staff: Staff) -> bool:
     return actor.staff is not None and actor.staff.pk == staff.pk
 
 
-def _act_day(occurred_at: datetime.datetime | None) -> datetime.date:
-    """The day of the act in the installation's time zone."""
-    if occurred_at is None:
-        return today()
-    return occurred_at.astimezone(timezone.get_default_timezone()).date()
-
-
 def _clean_names(names: list[str]) -> list[str]:
     cleaned: list[str] = []
     for name in names:
@@ -590,7 +582,7 @@ def _declared(
     if kind not in ConflictKind.values:
         raise RuleViolation(_("利益冲突类别“%(kind)s”不存在。") % {"kind": kind}, "kind")
     cleaned = _clean_names(names)
-    day = _act_day(occurred_at)
+    day = day_of(occurred_at)
     declared_on = declared_on or day
     if declared_on > day:
         raise RuleViolation(_("申报日期不能晚于今天。"), "declared_on")
@@ -654,7 +646,7 @@ def _withdrawn(
     reason: str,
     occurred_at: datetime.datetime | None,
 ) -> Conflict:
-    day = _act_day(occurred_at)
+    day = day_of(occurred_at)
     on = on or day
     if conflict.withdrawn_on is not None:
         raise RuleViolation(_("该申报已于 %(day)s 撤回。") % {"day": conflict.withdrawn_on})
