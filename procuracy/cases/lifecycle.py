@@ -38,6 +38,7 @@ from procuracy.cases.models import (
     StageEvent,
     StageEventKind,
 )
+from procuracy.core import spine
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
 from procuracy.core.models import day_of, today
@@ -512,7 +513,8 @@ def submit_decision(
     if not reasoning.strip():
         raise RuleViolation(_("请写明报请的理由和意见。"), "reasoning")
     now = occurred_at or timezone.now()
-    answer = engine.authorize(actor, found.code, context_of(case, day_of(now)), Power.DECIDE)
+    # The handler's own answer for the matter, in the case's context the spine asked in.
+    answer = engine.authorize(actor, found.code, spine.permitted().context, Power.DECIDE)
     if answer.allowed:
         raise RuleViolation(
             _("%(why)s您可以直接作出决定,无需报请。") % {"why": answer.sentence}, "matter"
@@ -561,9 +563,7 @@ def decide(
         raise RuleViolation(_("请写明决定的理由。"), "reasoning")
     now = occurred_at or timezone.now()
     day = day_of(now)
-    answer = engine.authorize(
-        actor, found.code, _context({"case": case, "occurred_at": now, "body": body}), Power.DECIDE
-    )
+    answer = spine.permitted().decision  # the item, delegation or default rule acted under
     effect = EFFECTS.get(found.code, NOTE)
     rows: list = []
     pending = _pending(case)

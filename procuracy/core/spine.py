@@ -15,6 +15,8 @@ import datetime
 import functools
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +31,29 @@ SERVICES: list[Callable] = []
 _recorded: ContextVar[list[Act] | None] = ContextVar("recorded", default=None)
 # Inside one_transaction(): the act rows not yet written, which go in together.
 _unit: ContextVar[_Unit | None] = ContextVar("unit", default=None)
+
+
+@dataclass(frozen=True)
+class Permitted:
+    """What the power list answered for the act running now, and the context it was asked
+    in: a service that needs the item it acts under, or the case's handlers, reads them here
+    rather than asking again."""
+
+    decision: Any
+    context: Any
+
+
+_permitted: ContextVar[Permitted | None] = ContextVar("permitted", default=None)
+
+
+def permitted() -> Permitted:
+    """The answer that let the running service act (inside a service only)."""
+    found = _permitted.get()
+    if found is None:
+        raise RuntimeError("permitted() is read inside a service")
+    return found
+
+
 UNIT_BATCH = 2000
 
 
@@ -101,14 +126,17 @@ def service(
         @functools.wraps(fn)
         def act(*, actor: Actor, **kwargs):
             chosen = permission(kwargs) if callable(permission) else permission
-            _authorize(actor, chosen, power, where(kwargs), context and context(kwargs))
+            ctx = context and context(kwargs)
+            decision = _authorize(actor, chosen, power, where(kwargs), ctx)
             with transaction.atomic(savepoint=_unit.get() is None):
                 token = _recorded.set([])
+                answer = _permitted.set(Permitted(decision, ctx))
                 try:
                     result = fn(actor=actor, **kwargs)
                     if not _recorded.get():
                         raise RuntimeError(f"{fn.__qualname__} recorded no act")
                 finally:
+                    _permitted.reset(answer)
                     _recorded.reset(token)
                 return result
 
@@ -120,14 +148,18 @@ def service(
     return decorate
 
 
-def _authorize(actor: Actor, permission: str, power: str, places, ctx) -> None:
+def _authorize(actor: Actor, permission: str, power: str, places, ctx):
+    """The engine's answer (the last place's, where the act concerns several), or ActDenied
+    with the refusal recorded."""
     from procuracy.powers.engine import Context, authorize
 
+    decision = None
     for place in places if isinstance(places, tuple) else (places,):
         decision = authorize(actor, permission, ctx or Context(procuratorate=place), power)
         if not decision.allowed:
             _note_refusal(actor, decision, place)
             raise ActDenied(decision.sentence, decision=decision)
+    return decision
 
 
 def _note_refusal(actor: Actor, decision, procuratorate) -> None:
