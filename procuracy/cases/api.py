@@ -234,7 +234,7 @@ class CaseDetail(CaseOut):
 
     @staticmethod
     def resolve_time_limit(obj) -> dict | None:
-        limit = desks.current_limit(_limits(obj))
+        limit = selectors.current_limit(_limits(obj))
         return _limit(limit) if limit is not None else None
 
     @staticmethod

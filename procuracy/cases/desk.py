@@ -35,53 +35,6 @@ OFFICE = "case_management"
 # Rows per list; the counts say how many there are in all.
 LIMIT = 100
 
-# ---- the power list's view of many cases at once -----------------------------------------
-
-
-def contexts(cases: list[Case], day: datetime.date | None = None) -> dict[int, engine.Context]:
-    """`lifecycle.context_of` for many cases in two queries, not two per case: each case's
-    open assignment and the prosecutors of its organisation on the day."""
-    from procuracy.assignment.models import Assignment
-    from procuracy.caseorgs.models import Membership, Role
-
-    on = day or today()
-    current: dict[int, tuple[int, int | None]] = {}
-    rows = (
-        Assignment.objects.open()
-        .filter(case_id__in=[c.pk for c in cases])
-        .order_by("valid_from", "id")
-        .values_list("case_id", "org_id", "org__department_id")
-    )
-    for case_id, org_id, department_id in rows:
-        current[case_id] = (org_id, department_id)  # the latest wins, as in lifecycle.handling
-    members: dict[int, list[tuple[int, str]]] = {}
-    found = (
-        Membership.objects.on(on)
-        .filter(org_id__in={org for org, _d in current.values()}, role__in=Role.prosecutor_roles())
-        .order_by("valid_from", "id")
-        .values_list("org_id", "staff_id", "role")
-    )
-    for org_id, staff_id, role in found:
-        members.setdefault(org_id, []).append((staff_id, role))
-    result = {}
-    for case in cases:
-        org_id, department_id = current.get(case.pk, (None, None))
-        people = members.get(org_id, []) if org_id is not None else []
-        lead = next((s for s, role in people if role in (Role.SOLE, Role.LEAD)), None)
-        result[case.pk] = engine.Context(
-            procuratorate=case.procuratorate,
-            business_line=case.business_line.code,
-            case_type=case.case_type.code,
-            flags=frozenset(case.flags),
-            amount=case.amount,
-            on=day,
-            handlers=frozenset(s for s, _r in people),
-            lead=lead,
-            department_id=department_id,
-        )
-    return result
-
-
 # ---- the desk ----------------------------------------------------------------------------
 
 
@@ -141,17 +94,6 @@ def due_filter(qs: QuerySet[Case], due: str, day: datetime.date | None = None) -
     return qs.filter(chosen[due]) if due in chosen else qs
 
 
-def handled_q(actor: Actor, day: datetime.date) -> Q:
-    """The cases whose open assignment is to an organisation the actor is a member of."""
-    from procuracy.assignment.models import Assignment
-    from procuracy.caseorgs.models import Membership
-
-    if actor.staff is None:
-        return Q(pk__in=[])
-    orgs = Membership.objects.on(day).filter(staff=actor.staff).values("org_id")
-    return Q(pk__in=Assignment.objects.open().filter(org_id__in=orgs).values("case_id"))
-
-
 def _places(actor: Actor, kinds) -> set[int]:
     return {held.procuratorate_id for held in actor.positions if held.kind in kinds}
 
@@ -162,11 +104,11 @@ def desk(actor: Actor, day: datetime.date | None = None) -> Desk:
     if actor.staff is None:
         return found
     readable = selectors.readable_q(actor)
-    mine = _cases(Case.objects.filter(handled_q(actor, day), status__in=OPEN_STATUSES))
+    mine = _cases(Case.objects.filter(selectors.handled_q(actor, day), status__in=OPEN_STATUSES))
     found.handling, found.counts["handling"] = _take(_by_due(mine), limit=2 * LIMIT)
     # Cases to start: the assigned ones the list lets the actor start (their prosecutors').
     assigned = [c for c in found.handling if c.status == CaseStatus.ASSIGNED]
-    ctx = contexts(assigned, day)
+    ctx = lifecycle.contexts_of(assigned, day)
     found.to_start = [
         c for c in assigned if engine.authorize(actor, lifecycle.START, ctx[c.pk]).allowed
     ]
@@ -218,7 +160,7 @@ def _to_decide(actor: Actor, readable: Q, day: datetime.date) -> list[Decision]:
         )
         .order_by("proposed_at", "id")
     )
-    ctx = contexts([d.case for d in pending], day)
+    ctx = lifecycle.contexts_of([d.case for d in pending], day)
     return [
         d
         for d in pending
@@ -265,23 +207,16 @@ class Actions:
 
 def actions(actor: Actor, case: Case) -> Actions:
     ctx = lifecycle.context_of(case)
-    offers: dict[str, engine.Decision] = {}
     labels = {name: str(label) for name, label in lifecycle.TRANSITION_LABELS.items()}
     status = case.status
-
-    def role(transition: str, rule: str) -> None:
-        if status in lifecycle.FROM[transition]:
-            offers[transition] = engine.authorize(actor, rule, ctx)
-
-    role("start", lifecycle.START)
     direct: list[Option] = []
     upward: list[Option] = []
     pending = case.decisions.filter(status=DecisionStatus.PENDING).select_related(
         "matter", "proposed_by"
     )
     waiting = pending.first()
-    deciding = status in lifecycle.FROM["decide"] or status in lifecycle.FROM["resume"]
-    if deciding:
+    deciding = None
+    if status in lifecycle.FROM["decide"] or status in lifecycle.FROM["resume"]:
         codes = lifecycle.matters_for(case)
         names = dict(Matter.objects.filter(code__in=codes).values_list("code", "name"))
         for code in codes:
@@ -291,29 +226,55 @@ def actions(actor: Actor, case: Case) -> Actions:
         if status == CaseStatus.SUSPENDED:
             labels["decide"] = labels["resume"]
         if direct:
-            offers["decide"] = direct[0].decision
+            deciding = direct[0].decision
         else:
             first = next((o for o in upward if waiting and o.code == waiting.matter.code), None)
-            offers["decide"] = (first or upward[0]).decision
-    if status in lifecycle.FROM["submit"]:
-        answer = engine.authorize(actor, lifecycle.SUBMIT, ctx)
-        # Nothing to submit when the reader decides every matter themselves.
-        if upward or not answer.allowed:
-            offers["submit"] = answer
+            deciding = (first or upward[0]).decision
     variants: list[tuple[str, str]] = []
     if case.stage:
-        role("exclude", lifecycle.EXCLUDE)
         limit = deadlines.limit(case.stage)
         if limit.variants:
-            role("variant", lifecycle.VARIANT)
             variants = [("", str(limit.length))] + [
                 (code, f"{label}({length})") for code, (label, length) in limit.variants.items()
             ]
+    found = offers(actor, case, ctx, deciding, bool(upward))
+    return Actions(found, labels, direct, upward, waiting, variants)
+
+
+def offers(
+    actor: Actor,
+    case: Case,
+    ctx: engine.Context,
+    deciding: engine.Decision | None,
+    upward: bool,
+) -> dict[str, engine.Decision]:
+    """The transitions the case's state allows, in the case page's order, each with the
+    list's answer for the reader. `deciding` is the answer to show for a decision (one the
+    reader may make, else the one they may not); `upward`, whether some matter is someone
+    else's (there is nothing to submit when the reader decides every matter)."""
+    status = case.status
+    found: dict[str, engine.Decision] = {}
+
+    def role(transition: str, rule: str) -> None:
+        if status in lifecycle.FROM[transition]:
+            found[transition] = engine.authorize(actor, rule, ctx)
+
+    role("start", lifecycle.START)
+    if deciding is not None:
+        found["decide"] = deciding
+    if status in lifecycle.FROM["submit"]:
+        answer = engine.authorize(actor, lifecycle.SUBMIT, ctx)
+        if upward or not answer.allowed:
+            found["submit"] = answer
+    if case.stage:
+        role("exclude", lifecycle.EXCLUDE)
+        if deadlines.limit(case.stage).variants:
+            role("variant", lifecycle.VARIANT)
     role("resubmit", lifecycle.RESUBMIT)
     if case.case_type.code not in lifecycle.DECISION_REQUIRED:
         role("conclude", lifecycle.CONCLUDE)
     role("archive", lifecycle.ARCHIVE)
-    return Actions(offers, labels, direct, upward, waiting, variants)
+    return found
 
 
 # ---- what a reader may do on many cases: the queue's 可办理 column -------------------------
@@ -340,8 +301,12 @@ def allowed_actions(
     case page's order, and for a received case the draw: nothing refused, nothing recorded.
     The cases' contexts in two queries whatever their number; the rest is the engine's."""
     labels = {name: str(label) for name, label in lifecycle.TRANSITION_LABELS.items()}
-    ctx = contexts(cases, day)
+    ctx = lifecycle.contexts_of(cases, day)
     return {case.pk: _allowed(actor, case, ctx[case.pk], labels) for case in cases}
+
+
+# Steps of the case page that the queue does not offer: they change no state.
+NOT_ON_THE_QUEUE = frozenset({"exclude", "variant"})
 
 
 def _allowed(
@@ -351,48 +316,33 @@ def _allowed(
 
     status = case.status
     found: list[Allowed] = []
-
-    def may(transition: str, rule: str) -> None:
-        if status in lifecycle.FROM[transition] and engine.authorize(actor, rule, ctx).allowed:
-            found.append(Allowed(transition, labels[transition]))
-
     if status == CaseStatus.RECEIVED and engine.authorize(actor, DRAW, ctx).allowed:
         found.append(Allowed("draw", str(ROLE_RULES[DRAW].label), ASSIGNMENT_ANCHOR))
-    may("start", lifecycle.START)
+    deciding, upward = None, False
     if status in lifecycle.FROM["decide"] or status in lifecycle.FROM["resume"]:
-        direct, upward = _decides(actor, case, ctx)
-        if direct:
-            name = "resume" if status == CaseStatus.SUSPENDED else "decide"
-            found.append(Allowed("decide", labels[name]))
-        # As on the case page: nothing to submit when the reader decides every matter.
-        if upward:
-            may("submit", lifecycle.SUBMIT)
-    may("resubmit", lifecycle.RESUBMIT)
-    if case.case_type.code not in lifecycle.DECISION_REQUIRED:
-        may("conclude", lifecycle.CONCLUDE)
-    may("archive", lifecycle.ARCHIVE)
+        deciding, upward = _decides(actor, case, ctx)
+    for name, answer in offers(actor, case, ctx, deciding, upward).items():
+        if answer.allowed and name not in NOT_ON_THE_QUEUE:
+            shown = "resume" if name == "decide" and status == CaseStatus.SUSPENDED else name
+            found.append(Allowed(name, labels[shown]))
     return found
 
 
-def _decides(actor: Actor, case: Case, ctx: engine.Context) -> tuple[bool, bool]:
-    """Whether the reader decides some matter of the case, and whether some is someone
-    else's; asked until both are known."""
-    direct = upward = False
+def _decides(actor: Actor, case: Case, ctx: engine.Context) -> tuple[engine.Decision, bool]:
+    """A matter of the case the reader decides (else the answer for one they may not), and
+    whether some is someone else's; asked until both are known."""
+    direct = refused = None
     for code in lifecycle.matters_for(case):
-        if engine.authorize(actor, code, ctx, Power.DECIDE).allowed:
-            direct = True
+        answer = engine.authorize(actor, code, ctx, Power.DECIDE)
+        if answer.allowed:
+            direct = direct or answer
         else:
-            upward = True
-        if direct and upward:
+            refused = refused or answer
+        if direct and refused:
             break
-    return direct, upward
-
-
-def current_limit(limits: list[selectors.TimeLimit]) -> selectors.TimeLimit | None:
-    """Of `selectors.time_limits(case)`, the running stage's (or the last one's, once the case
-    has ended), as `selectors.time_limit` picks it, without computing the stages twice."""
-    running = [t for t in limits if t.stage.ended_on is None]
-    return running[-1] if running else (limits[-1] if limits else None)
+    chosen = direct or refused
+    assert chosen is not None  # every case has matters
+    return chosen, refused is not None
 
 
 def decisions(case: Case) -> list[Decision]:

@@ -32,8 +32,6 @@ def readable_q(actor: Actor) -> Q:
     (every member of the organisation, assistants and clerks too), the case office and the
     leaders in scope. A sealed case only its handlers and its own chief. An administrator
     without a post reads none: keeping the system is not reading its cases."""
-    from procuracy.assignment.models import Assignment
-    from procuracy.caseorgs.models import Membership
     from procuracy.organisation.models import Department
 
     if actor.is_system:
@@ -41,9 +39,7 @@ def readable_q(actor: Actor) -> Q:
     nothing = Q(pk__in=[])
     if actor.staff is None or actor.staff.left_on is not None:
         return nothing
-    day = today()
-    orgs = Membership.objects.on(day).filter(staff=actor.staff).values("org_id")
-    handled = Q(pk__in=Assignment.objects.open().filter(org_id__in=orgs).values("case_id"))
+    handled = handled_q(actor, today())
     open_to = nothing
     sealed_to = nothing
     for held in actor.positions:
@@ -57,6 +53,17 @@ def readable_q(actor: Actor) -> Q:
         if held.kind in SEALED_READERS:
             sealed_to |= Q(procuratorate_id=held.procuratorate_id)
     return handled | (Q(sealed="") & open_to) | (~Q(sealed="") & sealed_to)
+
+
+def handled_q(actor: Actor, day: datetime.date) -> Q:
+    """The cases whose open assignment is to an organisation the actor is a member of."""
+    from procuracy.assignment.models import Assignment
+    from procuracy.caseorgs.models import Membership
+
+    if actor.staff is None:
+        return Q(pk__in=[])
+    orgs = Membership.objects.on(day).filter(staff=actor.staff).values("org_id")
+    return Q(pk__in=Assignment.objects.open().filter(org_id__in=orgs).values("case_id"))
 
 
 def visible_cases(actor: Actor) -> QuerySet[Case]:
@@ -172,7 +179,12 @@ def time_limits(case: Case) -> list[TimeLimit]:
 
 def time_limit(case: Case) -> TimeLimit | None:
     """The running stage's time limit (or the last one's, once the case has ended)."""
-    limits = time_limits(case)
+    return current_limit(time_limits(case))
+
+
+def current_limit(limits: list[TimeLimit]) -> TimeLimit | None:
+    """Of `time_limits(case)`, the running stage's, or the last one's once the case has
+    ended (for a caller that shows them all, without computing the stages twice)."""
     running = [t for t in limits if t.stage.ended_on is None]
     return (running or limits or [None])[-1]
 

@@ -278,7 +278,7 @@ def _render_case(request, actor, case: Case, status=200, failed=None):
     with its reason in the 办理 section."""
     acts = list(acts_about(case, visible=ledger.visibility_q(actor)))
     limits = selectors.time_limits(case)
-    limit = desks.current_limit(limits)
+    limit = selectors.current_limit(limits)
     stages = [
         {"limit": t, "tone": LIMIT_TONES.get(t.state, ""), "late_by": -(t.days_left or 0)}
         for t in limits

@@ -136,7 +136,7 @@ def test_the_bulk_contexts_agree_with_the_lifecycles(world, clerk):
     )
     queued = receive(clerk, world)
     cases = [mine, team, queued]
-    found = desk.contexts(cases)
+    found = lifecycle.contexts_of(cases)
     for case in cases:
         assert found[case.pk] == lifecycle.context_of(case), case.number
     assert found[team.pk].lead == world.carol.pk

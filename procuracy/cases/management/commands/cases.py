@@ -412,7 +412,7 @@ SHOWN = [
 def _facts(case: Case) -> dict:
     """The case as plain data: what --json prints and the table shows."""
     limits = selectors.time_limits(case)
-    limit = desks.current_limit(limits)
+    limit = selectors.current_limit(limits)
     return {
         "number": case.number,
         "procuratorate": case.procuratorate.name,
