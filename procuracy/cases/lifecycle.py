@@ -19,7 +19,9 @@ the state.
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -319,13 +321,24 @@ def open_stage(case: Case) -> Stage | None:
     return case.stages.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
 
 
-def compute(stage: Stage, day: datetime.date | None = None) -> deadlines.Deadline | None:
+def _events(stage: Stage):
+    """The stage's events in order: none for a stage being opened, those prefetched by a
+    caller that recounts many stages, else read."""
+    if not stage.pk:
+        return ()
+    if "events" in getattr(stage, "_prefetched_objects_cache", {}):
+        return stage.events.all()
+    return stage.events.select_related("approved_by").order_by("id")
+
+
+def compute(
+    stage: Stage, day: datetime.date | None = None, calendar: WorkingCalendar | None = None
+) -> deadlines.Deadline | None:
     """The stage's expiry from its events; None while an excluded period is still open (the
-    clock is stopped)."""
+    clock is stopped). `calendar` must cover the stage's start and 200 days after it."""
     day = day or today()
     extensions, excluded = [], []
-    # a stage not yet saved (being opened) has no events to read
-    events = stage.events.select_related("approved_by").order_by("id") if stage.pk else ()
+    events = _events(stage)
     for event in events:
         if event.kind == StageEventKind.EXTENSION:
             approver = event.approved_by.name if event.approved_by else event.reason
@@ -342,7 +355,7 @@ def compute(stage: Stage, day: datetime.date | None = None) -> deadlines.Deadlin
     return deadlines.expiry(
         stage.code,
         stage.started_on,
-        calendar=calendar_for(stage.started_on),
+        calendar=calendar or calendar_for(stage.started_on),
         custody=stage.custody,
         excluded=excluded,
         extensions=extensions,
@@ -351,10 +364,12 @@ def compute(stage: Stage, day: datetime.date | None = None) -> deadlines.Deadlin
     )
 
 
-def _refresh(stage: Stage, case: Case, save: bool = True) -> None:
+def _refresh(
+    stage: Stage, case: Case, save: bool = True, calendar: WorkingCalendar | None = None
+) -> None:
     """Store the stage's expiry (in memory only with `save` False), and the running stage's
     on the case (for desks and figures)."""
-    deadline = compute(stage)
+    deadline = compute(stage, calendar=calendar)
     stage.expires_on = deadline.day if deadline else None
     stage.explanation = deadline.explanation if deadline else [_("案件中止审查,期限停止计算。")]
     if save:
@@ -394,23 +409,43 @@ def begin_stage(case: Case, code: str, started_on: datetime.date, restart: str =
     return stage
 
 
-def recount(first: datetime.date, last: datetime.date) -> list:
+class Recount(NamedTuple):
+    rows: list  # the stages and cases changed, for the calendar act to record
+    moved: int  # how many running time limits now expire on another day
+
+
+def recount(first: datetime.date, last: datetime.date) -> Recount:
     """Recompute the running stages a change to the calendar between `first` and `last` may
-    move (a new holiday on an expiry day, a make-up working day removed); the rows changed,
-    for the calendar act to record."""
+    move (a new holiday on an expiry day, a make-up working day removed, a year's holidays
+    loaded, which also changes the explanations that said it was not)."""
     rows: list = []
-    running = Stage.objects.filter(
-        ended_on__isnull=True,
-        started_on__lte=last,
-        expires_on__gte=first - datetime.timedelta(days=1),
-    ).select_related("case")
+    events = StageEvent.objects.select_related("approved_by").order_by("id")
+    running = list(
+        Stage.objects.filter(
+            ended_on__isnull=True,
+            started_on__lte=last,
+            expires_on__gte=first - datetime.timedelta(days=1),
+        )
+        .select_related("case")
+        .prefetch_related(Prefetch("events", queryset=events))
+    )
+    if not running:
+        return Recount(rows, 0)
+    calendar = WorkingCalendar.between(
+        min(s.started_on for s in running),
+        max(s.started_on for s in running) + datetime.timedelta(days=200),
+    )
     for stage in running:
-        before = stage.expires_on
-        _refresh(stage, stage.case)
-        if stage.expires_on != before:
+        before = (stage.expires_on, stage.explanation)
+        _refresh(stage, stage.case, save=False, calendar=calendar)
+        if (stage.expires_on, stage.explanation) == before:
+            continue
+        stage.save(update_fields=["expires_on", "explanation"])  # both recorded by the act
+        rows.append(stage)
+        if stage.expires_on != before[0]:
             stage.case.save(update_fields=["stage", "due_on", "warn_on"])
-            rows += [stage, stage.case]
-    return rows
+            rows.append(stage.case)
+    return Recount(rows, sum(isinstance(row, Case) for row in rows))
 
 
 def _end_stage(case: Case, stage: Stage | None, day: datetime.date, end: str) -> list:

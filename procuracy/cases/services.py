@@ -116,9 +116,9 @@ def load_official_year(*, actor: Actor, year: int) -> list[CalendarDay]:
             "workdays": sum(r.kind == DayKind.WORKDAY for r in rows),
             "kept": sorted(d.isoformat() for d in existing),
             "package": f"chinesecalendar {_package_version()}",
-            "time_limits_moved": len(moved) // 2,
+            "time_limits_moved": moved.moved,
         },
-        rows=[*written, *moved],
+        rows=[*written, *moved.rows],
     )
     return rows
 
@@ -163,9 +163,9 @@ def mark_day(
             "name": row.name,
             "note": row.note,
             "before": before,
-            "time_limits_moved": len(moved) // 2,
+            "time_limits_moved": moved.moved,
         },
-        rows=[row, *moved],
+        rows=[row, *moved.rows],
     )
     return row
 
@@ -193,7 +193,7 @@ def unmark_day(*, actor: Actor, day: datetime.date, reason: str) -> None:
             "name": row.name,
             "source": row.source,
             "reason": reason.strip(),
-            "time_limits_moved": len(moved) // 2,
+            "time_limits_moved": moved.moved,
         },
-        rows=moved,
+        rows=moved.rows,
     )

@@ -544,3 +544,20 @@ def test_a_fast_track_case_whose_likely_sentence_exceeds_a_year_runs_fifteen_day
     assert (stage.expires_on - stage.started_on).days >= 15 > (ten - stage.started_on).days
     assert case.due_on == stage.expires_on
     assert any("可能判处的有期徒刑超过一年" in line for line in stage.explanation)
+
+
+def test_loading_a_years_holidays_records_every_time_limit_it_rewrites(world, clerk):
+    """Before the year's holidays are loaded an explanation says so; loading them rewrites
+    it, and the calendar act records each rewritten row, so the ledger still vouches for
+    them all."""
+    from procuracy.cases import services as calendar
+    from procuracy.ledger.verify import verify
+
+    case = receive(clerk, world, case_type="prosecution_review", days_ago=60)
+    stage = Stage.objects.get(case=case)
+    assert any("尚未载入日历" in line for line in stage.explanation)
+    calendar.load_official_year(actor=SYSTEM, year=stage.expires_on.year)
+    stage.refresh_from_db()
+    assert not any("尚未载入日历" in line for line in stage.explanation)
+    assert stage.ledger_seq == Act.objects.get(kind="cases.calendar_loaded").seq
+    assert verify().problems == []
