@@ -16,9 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from procuracy.assignment.models import Assignment
-from procuracy.assignment.pool import OPEN_CASE_STATUSES
 from procuracy.caseorgs.models import Membership, Role
-from procuracy.cases.models import CaseStatus
+from procuracy.cases.models import OPEN_STATUSES, CaseStatus
 from procuracy.people.models import Absence
 
 LEADS = (Role.SOLE, Role.LEAD)
@@ -65,7 +64,7 @@ def awaiting(cases_q: Q, day: datetime.date) -> list[Handover]:
 def _cases(cases_q: Q):
     from procuracy.cases.models import Case
 
-    return Case.objects.filter(cases_q, status__in=OPEN_CASE_STATUSES)
+    return Case.objects.filter(cases_q, status__in=OPEN_STATUSES)
 
 
 def _leads(org_ids: list[int], day: datetime.date) -> dict[int, list[Membership]]:

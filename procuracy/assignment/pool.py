@@ -33,8 +33,6 @@ from procuracy.core import compiled
 from procuracy.organisation.models import Department
 from procuracy.people.models import Conflict, Staff, normal_name
 
-OPEN_CASE_STATUSES = OPEN_STATUSES  # returned and suspended cases still weigh on their org
-
 
 @dataclass(frozen=True)
 class Pool:
@@ -67,7 +65,7 @@ def _orgs_query(procuratorate_id: int, business_line_id: int, day: datetime.date
     )
     open_weights = (
         Assignment.objects.open()
-        .filter(org_id=OuterRef("pk"), case__status__in=OPEN_CASE_STATUSES)
+        .filter(org_id=OuterRef("pk"), case__status__in=OPEN_STATUSES)  # returned, suspended too
         .order_by()
         .values("org_id")
         .annotate(total=Sum("weight"))

@@ -38,7 +38,7 @@ from procuracy.cases.models import Case, CaseStatus
 from procuracy.core import spine
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
-from procuracy.core.models import Act, day_of
+from procuracy.core.models import Act, day_of, lock_afresh
 from procuracy.core.permissions import role_rule
 from procuracy.core.spine import record, service
 from procuracy.ledger import store
@@ -154,9 +154,7 @@ def _lock(case: Case) -> None:
     same loads (or draw the same case twice), and read the case afresh (from the locking
     read itself, and the procuratorate with it)."""
     procuratorate = Procuratorate.objects.select_for_update().get(pk=case.procuratorate_id)
-    fresh = Case.objects.select_for_update().get(pk=case.pk)
-    for field in Case._meta.concrete_fields:
-        setattr(case, field.attname, getattr(fresh, field.attname))
+    lock_afresh(case)
     case.procuratorate = procuratorate
 
 

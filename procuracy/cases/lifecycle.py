@@ -42,7 +42,7 @@ from procuracy.cases.models import (
 from procuracy.core import spine
 from procuracy.core.actors import Actor
 from procuracy.core.errors import RuleViolation
-from procuracy.core.models import day_of, today
+from procuracy.core.models import day_of, lock_afresh, today
 from procuracy.core.permissions import HANDLER, role_rule
 from procuracy.core.spine import record, service
 from procuracy.powers import engine
@@ -305,11 +305,6 @@ def _where(kw: dict):
     return kw["case"].procuratorate
 
 
-def _lock(case: Case) -> None:
-    Case.objects.select_for_update().filter(pk=case.pk).first()
-    case.refresh_from_db()
-
-
 # ---- the stages and their expiry ---------------------------------------------------------
 
 
@@ -486,7 +481,7 @@ def start_handling(*, actor: Actor, case: Case, occurred_at: datetime.datetime |
 
 def _move(actor: Actor, case: Case, transition: str, status: str, kind: str, occurred_at):
     """A transition that only moves the case to another state."""
-    _lock(case)
+    lock_afresh(case)
     _check_state(case, transition)
     case.status = status
     _save(case)
@@ -540,7 +535,7 @@ def submit_decision(
 ) -> Decision:
     """A handler submits a decision the list gives to someone above (报请): it waits, pending,
     with the path upward, and the case waits in 审核/决定中."""
-    _lock(case)
+    lock_afresh(case)
     _check_state(case, "submit")
     found = _matter(case, matter)
     if not reasoning.strip():
@@ -589,7 +584,7 @@ def decide(
     """Decide a matter in the case, as the power list allows the actor (or, with
     body="committee", as the committee). A pending submission is decided by it: the same
     matter makes it, another supersedes it. The decision's effect moves the case on."""
-    _lock(case)
+    lock_afresh(case)
     _check_state(case, "resume" if matter == "resume_review" else "decide")
     found = _matter(case, matter)
     if not reasoning.strip():
@@ -731,7 +726,7 @@ def exclude_period(
 ) -> StageEvent:
     """Record a period the law leaves out of the count (a psychiatric assessment, Art 149):
     the running stage's expiry moves back by its days."""
-    _lock(case)
+    lock_afresh(case)
     _check_state(case, "exclude")
     stage = _require_stage(case)
     if end < start:
@@ -785,7 +780,7 @@ def set_stage_variant(
     """Find the running stage under another of the lengths the law gives it (a fast-track case
     whose likely sentence exceeds a year: 15 days, not 10; a major arrest review of a free
     suspect: 20, not 15), or back under its ordinary length (`variant` empty)."""
-    _lock(case)
+    lock_afresh(case)
     _check_state(case, "variant")
     stage = _require_stage(case)
     rule = deadlines.limit(stage.code)
@@ -826,7 +821,7 @@ def resubmit(
 ) -> Stage:
     """The investigator sends the case back after supplementary investigation; the case
     office receives it and the review period is counted afresh from that day (Art 175)."""
-    _lock(case)
+    lock_afresh(case)
     _check_state(case, "resubmit")
     stage = open_stage(case)
     if stage is not None and received_on < stage.started_on:
@@ -867,7 +862,7 @@ def conclude(
 ) -> Case:
     """Close a case whose type does not end by a decision on the list (a supervision case
     found without grounds, a complaint answered), with the outcome in writing."""
-    _lock(case)
+    lock_afresh(case)
     _check_state(case, "conclude")
     if case.case_type.code in DECISION_REQUIRED:
         raise RuleViolation(

@@ -15,6 +15,14 @@ def today() -> datetime.date:
     return datetime.datetime.now(timezone.get_default_timezone()).date()
 
 
+def lock_afresh(row: models.Model) -> None:
+    """Lock the row (SELECT … FOR UPDATE) and read it afresh into the same instance, in one
+    query: an act that decides from the row's state holds it until it commits."""
+    fresh = type(row)._default_manager.select_for_update().get(pk=row.pk)
+    for field in row._meta.concrete_fields:
+        setattr(row, field.attname, getattr(fresh, field.attname))
+
+
 def day_of(moment: datetime.datetime | None) -> datetime.date:
     """The calendar day of an act's `occurred_at` in the installation's time zone; today when
     the act happens now (None)."""

@@ -270,8 +270,7 @@ def assignment(actor: Actor, after: datetime.date) -> dict:
     (`shares`, with each group over the limit flagged); and the largest spread of open load
     between the organisations of one procuratorate, in case weights."""
     from procuracy.assignment.models import Assignment, AssignmentKind
-    from procuracy.assignment.pool import OPEN_CASE_STATUSES
-    from procuracy.cases.models import Case
+    from procuracy.cases.models import OPEN_STATUSES, Case
 
     cases = scope.restrict(Case.objects.filter(received_on__lte=after), actor)
     assigned = scope.restrict(
@@ -298,7 +297,7 @@ def assignment(actor: Actor, after: datetime.date) -> dict:
         pk for pk, counts in by_place.items() if share(counts) > warning and first(counts) >= enough
     ]
     names = dict(Procuratorate.objects.filter(pk__in=over).values_list("pk", "short_name"))
-    spread, where = _load_spread(actor, after, OPEN_CASE_STATUSES)
+    spread, where = _load_spread(actor, after, OPEN_STATUSES)
     if over:
         note = _("指定分案占比超过 %(limit)s%% 的院:%(places)s。") % {
             "limit": warning,
@@ -320,7 +319,7 @@ def assignment(actor: Actor, after: datetime.date) -> dict:
         "title": _("案件与分案(至 %(day)s)") % {"day": after},
         "items": [
             item("received", _("受理案件"), cases.count()),
-            item("open", _("未结案件"), cases.filter(status__in=OPEN_CASE_STATUSES).count()),
+            item("open", _("未结案件"), cases.filter(status__in=OPEN_STATUSES).count()),
             item("draws", _("随机分案"), kinds[AssignmentKind.DRAW]),
             item("designations", _("指定分案"), kinds[AssignmentKind.DESIGNATION]),
             item("reassignments", _("改派"), kinds[AssignmentKind.REASSIGNMENT]),
