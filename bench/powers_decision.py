@@ -559,8 +559,7 @@ def forget_facts() -> None:
     next decision works them out from the candidates: the first decision on a new case."""
     from procuracy.powers import engine
 
-    for index in engine._indexes.values():
-        index.memo.clear()
+    engine.forget_memos()
 
 
 def measure_list(world, label: str, items: list, args) -> Row:

@@ -489,6 +489,15 @@ _checked = [0.0]  # when the database was last looked at
 _stamp_seen: list[tuple] = [()]
 
 
+def forget_memos() -> None:
+    """Empty each compiled list's memo of the items that apply to a combination of facts (the
+    lists stay compiled): the next decision on any case is worked out as on a new one."""
+    with _lock:
+        for spans in _indexes.values():
+            for _first, _until, index in spans:
+                index.memo.clear()
+
+
 def forget() -> None:
     """Drop the compiled lists (and who each person is for them): called when a list or a
     delegation changes."""
