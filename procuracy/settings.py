@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "procuracy.powers",
     "procuracy.cases",
     "procuracy.assignment",
+    "procuracy.oversight",
 ]
 
 MIDDLEWARE = [

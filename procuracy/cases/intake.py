@@ -288,6 +288,11 @@ def receive_case(
     else:
         for row in rows:
             row.save(force_insert=True)
+    # 规则 Art 4 para 5: a major, difficult, complex or socially sensitive case owes the
+    # chief a report, opened in the same act (procuracy.oversight.instructions).
+    from procuracy.oversight.instructions import open_report_if_flagged
+
+    report = open_report_if_flagged(case, occurred_at)
     record(
         actor=actor,
         kind="cases.received",
@@ -309,7 +314,7 @@ def receive_case(
             "sealed": sealed,
             "due_on": case.due_on.isoformat() if case.due_on else None,
         },
-        rows=[case, *stages, *rows],
+        rows=[case, *stages, *rows, *([report] if report else [])],
         occurred_at=occurred_at,
     )
     return case

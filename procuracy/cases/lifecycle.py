@@ -8,6 +8,9 @@ spine, and the time limits each stage runs under.
              extend, exclude a period, seal, note → back to handling;
              transfer → 已移送管辖 transferred; suspend → 中止审查 suspended ─resume→ handling
     closed / transferred ─archive→ 已归档 archived
+    a binding decision (a leader's against or without the handlers' proposal, the
+    committee's) → 执行决定 executing ─execute→ the decision's effect (procuracy.oversight
+    holds the review steps between submission and decision, objections and the committee)
 
 Who may perform a transition is the power list's answer: a decision on a matter is asked of
 the list in force (with the case's facts and its handlers, so that "检察官" means this case's
@@ -54,6 +57,7 @@ SUBMIT = role_rule("cases.submit", gettext_lazy("报请决定"), {HANDLER})
 EXCLUDE = role_rule("cases.exclude_period", gettext_lazy("记录不计入期限的期间"), {HANDLER})
 VARIANT = role_rule("cases.stage_variant", gettext_lazy("认定期限适用的情形"), {HANDLER})
 CONCLUDE = role_rule("cases.conclude", gettext_lazy("结案"), {HANDLER})
+EXECUTE = role_rule("cases.execute", gettext_lazy("执行决定"), {HANDLER})
 RESUBMIT = role_rule("cases.resubmit", gettext_lazy("受理重新移送"), {"case_management"})
 ARCHIVE = role_rule("cases.archive", gettext_lazy("归档"), {"case_management"})
 READ_SEALED = role_rule(
@@ -186,8 +190,9 @@ FROM = {
     "submit": (CaseStatus.HANDLING,),
     "decide": WORKING,
     "resume": (CaseStatus.SUSPENDED,),
-    "exclude": WORKING,
-    "variant": WORKING,
+    "exclude": (*WORKING, CaseStatus.EXECUTING),
+    "variant": (*WORKING, CaseStatus.EXECUTING),
+    "execute": (CaseStatus.EXECUTING,),
     "resubmit": (CaseStatus.RETURNED,),
     "conclude": (CaseStatus.HANDLING,),
     "archive": (CaseStatus.CLOSED, CaseStatus.TRANSFERRED),
@@ -202,6 +207,7 @@ TRANSITION_LABELS = {
     "resubmit": gettext_lazy("受理重新移送"),
     "conclude": gettext_lazy("结案"),
     "archive": gettext_lazy("归档"),
+    "execute": gettext_lazy("执行决定"),
 }
 
 
@@ -214,8 +220,46 @@ def matters_for(case: Case) -> tuple[str, ...]:
     return tuple(m for m in (*own, *_ANY) if m != "resume_review")
 
 
+def binding_decision(case: Case) -> Decision | None:
+    """The decision the case's handlers are carrying out, while it is 执行决定."""
+    if case.status != CaseStatus.EXECUTING:
+        return None
+    return (
+        case.decisions.filter(status=DecisionStatus.MADE, binding=True, executed_at__isnull=True)
+        .select_related("matter", "decided_by")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def describe(decision: Decision) -> str:
+    """检察委员会的决定“提起公诉” / 张三(检察长)的决定“不起诉”: who made a decision, for a
+    sentence."""
+    if decision.body:
+        who = decision.get_body_display()
+    else:
+        who = decision.decided_by.name if decision.decided_by else ""
+    return _("%(who)s的决定“%(matter)s”") % {"who": who, "matter": decision.matter.name}
+
+
 def _check_state(case: Case, transition: str) -> None:
     allowed = FROM[transition]
+    if case.status == CaseStatus.EXECUTING and case.status not in allowed:
+        binding = binding_decision(case)
+        if binding is not None:
+            raise RuleViolation(
+                _(
+                    "案件 %(case)s 正在执行%(decision)s(%(day)s),不能“%(act)s”:"
+                    "承办检察官须执行该决定,有不同意见的可以书面提出异议,但不能拒绝执行。"
+                )
+                % {
+                    "case": case.number,
+                    "decision": describe(binding),
+                    "day": day_of(binding.decided_at).isoformat(),
+                    "act": TRANSITION_LABELS[transition],
+                },
+                "case",
+            )
     if case.status not in allowed:
         states = "、".join(str(CaseStatus(s).label) for s in allowed)
         raise RuleViolation(
@@ -579,22 +623,88 @@ def decide(
     matter: str,
     reasoning: str,
     occurred_at: datetime.datetime | None = None,
-    body: str = "",
 ) -> Decision:
-    """Decide a matter in the case, as the power list allows the actor (or, with
-    body="committee", as the committee). A pending submission is decided by it: the same
-    matter makes it, another supersedes it. The decision's effect moves the case on."""
+    """Decide a matter in the case, as the power list allows the actor. A pending submission
+    is decided by it once the reviews before the actor's step are done: the same matter makes
+    it (the handlers' proposal, agreed: its effect moves the case on at once); another
+    matter, decided by someone other than the handlers, overrides it (规则 Art 7, 直接决定)
+    and binds the handlers, who carry it out (执行决定) after any written objection is
+    answered. The committee decides only in a meeting (procuracy.oversight.committee)."""
     lock_afresh(case)
     _check_state(case, "resume" if matter == "resume_review" else "decide")
     found = _matter(case, matter)
     if not reasoning.strip():
         raise RuleViolation(_("请写明决定的理由。"), "reasoning")
+    answer = spine.permitted().decision  # the item, delegation or default rule acted under
+    if case.decisions.filter(status=DecisionStatus.REFERRED).exists():
+        raise RuleViolation(
+            _("该案已提请检察委员会讨论,由检察委员会决定(《人民检察院刑事诉讼规则》第七条)。"),
+            "matter",
+        )
+    pending = _pending(case)
+    if pending is not None:
+        check_reviewed(pending, actor, spine.permitted().context)
+    handlers = spine.permitted().context.handlers or frozenset()
+    by_handler = actor.staff is not None and actor.staff.pk in handlers
+    overrides = pending is not None and pending.matter_id != found.pk and not by_handler
+    return make_decision(actor, case, found, reasoning, answer, occurred_at, binding=overrides)
+
+
+def check_reviewed(pending: Decision, actor: Actor, ctx: Context) -> None:
+    """A submission reaches its decider only after the reviews before them on its path
+    (规则 Art 6: what goes to the chief is first reviewed by the department head): the
+    holders of the steps not yet taken, below the actor."""
+    if pending.status != DecisionStatus.PENDING:
+        return
+    held = engine.holders_of(actor, pending.case.procuratorate, ctx.on or today(), ctx)
+    mine = [n for n, step in enumerate(pending.path) if step["holder"] in held]
+    # Up to the actor's own step; one the list lets decide off the path (a delegation), up
+    # to the last, the decider's.
+    upto = mine[-1] if mine else max(len(pending.path) - 1, 0)
+    waiting = [
+        engine.step_label(step["holder"], step["power"])
+        for step in pending.path[pending.step : upto]
+        if step["holder"] not in held
+    ]
+    if waiting:
+        raise RuleViolation(
+            _("该报请尚待%(steps)s,审核后才能作出决定(《人民检察院刑事诉讼规则》第六条)。")
+            % {"steps": engine.joined(waiting)},
+            "matter",
+        )
+
+
+def make_decision(
+    actor: Actor,
+    case: Case,
+    found: Matter,
+    reasoning: str,
+    answer: engine.Decision | None,
+    occurred_at: datetime.datetime | None,
+    *,
+    binding: bool,
+    body: str = "",
+    rows: tuple = (),
+    extra: dict | None = None,
+    replaces: Decision | None = None,
+) -> Decision:
+    """Write a decision on `found` and move the case on, inside the running act (decide, the
+    committee's resolution, the answer to an objection): a pending submission on the same
+    matter is made by it, one on another matter superseded (and, when `binding`, overridden).
+    A binding decision leaves the case 执行决定 until the handlers carry it out; any other
+    applies its effect at once. `answer` is the power list's (the item or delegation it was
+    made under); `rows` and `extra` join the act's record; `replaces`, a binding decision this
+    one changes (after an objection), is superseded by it."""
     now = occurred_at or timezone.now()
     day = day_of(now)
-    answer = spine.permitted().decision  # the item, delegation or default rule acted under
     effect = EFFECTS.get(found.code, NOTE)
-    rows: list = []
-    pending = _pending(case)
+    written: list = list(rows)
+    pending = (
+        _pending(case)
+        or case.decisions.filter(
+            status__in=(DecisionStatus.REFERRED, DecisionStatus.REEXAMINING)
+        ).first()
+    )
     if pending is not None and pending.matter_id == found.pk:
         decision = pending
     else:
@@ -605,17 +715,31 @@ def decide(
     )
     decision.decided_by = actor.staff
     decision.decided_at = now
-    decision.item_id = answer.rule.item_id if answer.rule else None
-    decision.delegation_id = answer.grant.delegation_id if answer.grant else None
-    decision.basis = answer.sentence[:300]
+    decision.item_id = answer.rule.item_id if answer and answer.rule else None
+    decision.delegation_id = answer.grant.delegation_id if answer and answer.grant else None
+    decision.basis = answer.sentence[:300] if answer else ""
+    decision.body = body
+    decision.binding = binding
+    if pending is not None and pending.pk != decision.pk and binding:
+        decision.overrides = pending
+    if replaces is not None and binding:
+        decision.overrides = replaces.overrides
     decision.save()
-    rows.append(decision)
+    written.append(decision)
+    if replaces is not None:
+        replaces.status = DecisionStatus.SUPERSEDED
+        replaces.superseded_by = decision
+        replaces.save(update_fields=["status", "superseded_by"])
+        written.append(replaces)
     if pending is not None and pending.pk != decision.pk:
         pending.status = DecisionStatus.SUPERSEDED
         pending.superseded_by = decision
         pending.save(update_fields=["status", "superseded_by"])
-        rows.append(pending)
-    rows += _apply(case, decision, effect, actor, day)
+        written.append(pending)
+    if binding:
+        case.status = CaseStatus.EXECUTING
+    else:
+        written += _apply(case, decision, effect, actor, day)
     _save(case, "sealed")
     record(
         actor=actor,
@@ -628,11 +752,56 @@ def decide(
             effect=effect,
             item=decision.item_id,
             delegation=decision.delegation_id,
-            committee=body == "committee",
+            body=body,
+            binding=binding,
             submitted=pending.pk if pending is not None else None,
+            overrides=decision.overrides_id,
+            **(extra or {}),
         ),
         occurred_at=now,
-        rows=[*rows, case],
+        rows=[*written, case],
+    )
+    return decision
+
+
+@service(EXECUTE, where=_where, context=_in_state("execute"))
+def execute(
+    *,
+    actor: Actor,
+    case: Case,
+    occurred_at: datetime.datetime | None = None,
+) -> Decision:
+    """The handlers carry out the binding decision (执行): its effect moves the case on. Not
+    while a written objection to it waits for the decider's answer; there is no refusing it
+    (规则 Art 7; 组织法 Art 33)."""
+    from procuracy.oversight.models import Objection
+
+    lock_afresh(case)
+    _check_state(case, "execute")
+    decision = binding_decision(case)
+    if decision is None:
+        raise RuleViolation(_("案件 %(case)s 没有待执行的决定。") % {"case": case.number}, "case")
+    if Objection.objects.filter(decision=decision, answered_at__isnull=True).exists():
+        raise RuleViolation(
+            _("对%(decision)s提出的书面异议尚待答复,答复后再执行。")
+            % {"decision": describe(decision)},
+            "case",
+        )
+    now = occurred_at or timezone.now()
+    decision.executed_by = actor.staff
+    decision.executed_at = now
+    decision.save(update_fields=["executed_by", "executed_at"])
+    effect = EFFECTS.get(decision.matter.code, NOTE)
+    rows = _apply(case, decision, effect, actor, day_of(now))
+    _save(case, "sealed")
+    record(
+        actor=actor,
+        kind="cases.executed",
+        subject=decision,
+        procuratorate=case.procuratorate,
+        body=_body(case, matter=decision.matter.code, effect=effect, decision_id=decision.pk),
+        occurred_at=now,
+        rows=[decision, *rows, case],
     )
     return decision
 
@@ -671,7 +840,7 @@ def _apply(case: Case, decision: Decision, effect: str, actor: Actor, day) -> li
             months=rule.extension.months,
             reason=decision.reasoning[:200],
             basis=rule.extension_basis,
-            approved_by=actor.staff,
+            approved_by=decision.decided_by,
             decision=decision,
         )
         _refresh(stage, case)
@@ -687,7 +856,7 @@ def _apply(case: Case, decision: Decision, effect: str, actor: Actor, day) -> li
                 start=day,
                 reason=_("中止审查"),
                 basis=_("《人民检察院刑事诉讼规则》(中止审查,条文待核实)"),
-                approved_by=actor.staff,
+                approved_by=decision.decided_by,
                 decision=decision,
             )
             _refresh(stage, case)

@@ -84,6 +84,7 @@ class CaseStatus(models.TextChoices):
     ASSIGNED = "assigned", _("已分案")
     HANDLING = "handling", _("办理中")
     DECIDING = "deciding", _("审核/决定中")
+    EXECUTING = "executing", _("执行决定")
     RETURNED = "returned", _("退回补充侦查")
     SUSPENDED = "suspended", _("中止审查")
     CLOSED = "closed", _("已结案")
@@ -97,6 +98,7 @@ OPEN_STATUSES = (
     CaseStatus.ASSIGNED,
     CaseStatus.HANDLING,
     CaseStatus.DECIDING,
+    CaseStatus.EXECUTING,
     CaseStatus.RETURNED,
     CaseStatus.SUSPENDED,
 )
@@ -284,6 +286,16 @@ class DecisionStatus(models.TextChoices):
     PENDING = "pending", _("待决定")
     MADE = "made", _("已决定")
     SUPERSEDED = "superseded", _("另行决定")
+    REEXAMINING = "reexamining", _("复核中")
+    REFERRED = "referred", _("提请检察委员会")
+    REVOKED = "revoked", _("已撤销")
+
+
+class DecisionBody(models.TextChoices):
+    """Who made a decision when it was not one person under their own power."""
+
+    COMMITTEE = "committee", _("检察委员会")
+    HIGHER = "higher", _("上一级人民检察院")
 
 
 class Decision(Ledgered):
@@ -319,6 +331,24 @@ class Decision(Ledgered):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A submission's place on its path: the index of the step that acts next (oversight).
+    step = models.PositiveSmallIntegerField(_("当前环节"), default=0)
+    body = models.CharField(_("决定主体"), max_length=12, choices=DecisionBody.choices, blank=True)
+    # Made by someone other than the handlers against or without their proposal, or by the
+    # committee: the handlers must carry it out (规则 Art 7; 组织法 Art 33).
+    binding = models.BooleanField(_("须执行"), default=False)
+    overrides = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("未采纳的报请"),
+    )
+    executed_by = models.ForeignKey(
+        "people.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    executed_at = models.DateTimeField(_("执行时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("决定")

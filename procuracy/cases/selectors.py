@@ -185,8 +185,8 @@ def time_limit(case: Case) -> TimeLimit | None:
 def current_limit(limits: list[TimeLimit]) -> TimeLimit | None:
     """Of `time_limits(case)`, the running stage's, or the last one's once the case has
     ended (for a caller that shows them all, without computing the stages twice)."""
-    running = [t for t in limits if t.stage.ended_on is None]
-    return (running or limits or [None])[-1]
+    found = [t for t in limits if t.stage.ended_on is None] or limits
+    return found[-1] if found else None
 
 
 def due_state(case: Case, day: datetime.date | None = None) -> str:

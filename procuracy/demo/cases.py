@@ -49,6 +49,7 @@ from procuracy.demo.casebook import (
     CaseSpec,
     Maker,
 )
+from procuracy.demo.oversight import Walk
 from procuracy.demo.spec import PlaceSpec, Plan, apportion
 from procuracy.organisation.models import BusinessLine, Department
 from procuracy.people.models import Absence, Position, Staff
@@ -223,6 +224,7 @@ class _Year:
             if self.people.leads.get(org.pk) in desk_staff
         }
         self.stories = [_Story(spec) for spec in specs]
+        self.walk = Walk(self)
         for story in self.stories:
             self.schedule(self.at(story.spec.day, story.spec.minute), self.receive, story)
 
@@ -421,6 +423,7 @@ class _Year:
             return
         lifecycle.start_handling(actor=story.handler, case=story.case, occurred_at=moment)
         self.tick()
+        self.walk.started(story, moment)
         if story.keep_open:
             return
         story.steps = self.ending(story.case)
@@ -496,7 +499,7 @@ class _Year:
         if answer.allowed:
             self.decided(story, story.handler, matter, reasoning, moment)
             return
-        lifecycle.submit_decision(
+        pending = lifecycle.submit_decision(
             actor=story.handler,
             case=case,
             matter=matter,
@@ -504,12 +507,9 @@ class _Year:
             occurred_at=moment,
         )
         self.tick()
-        decider, body = self.decider(case, matter, ctx, answer.path)
-
-        def made(story: _Story, when: datetime.datetime) -> None:
-            self.decided(story, decider, matter, "同意承办检察官意见。", when, body)
-
-        self.schedule(self.later(moment, 1, 2), made, story)
+        self.schedule(
+            self.later(moment, 1, 2), lambda s, when: self.walk.step(s, pending, when), story
+        )
 
     def context(self, story: _Story, day: datetime.date) -> Context:
         """What lifecycle.context_of reads from the database, from what the year knows: the
@@ -527,35 +527,9 @@ class _Year:
             department_id=self.people.org_dept[story.org],
         )
 
-    def decider(self, case: Case, matter: str, ctx, path) -> tuple[Actor, str]:
-        """The first holder on the path who may decide (the committee sits with the chief)."""
-        ctx = dataclasses.replace(ctx, body="")
-        place = case.procuratorate_id
-        chief = self.actor(self.people.chiefs[place])
-        for step in path:
-            if step.holder == Holder.COMMITTEE:
-                return chief, "committee"
-            if step.holder == Holder.CHIEF:
-                candidates = [self.people.chiefs[place]]
-            elif step.holder == Holder.DEPUTY_CHIEF:
-                candidates = self.people.deputies[place]
-            elif step.holder == Holder.DEPARTMENT_HEAD:
-                candidates = self.people.heads.get(ctx.department_id, [])
-            else:
-                continue
-            for staff in candidates:
-                if engine.authorize(self.actor(staff), matter, ctx, Power.DECIDE).allowed:
-                    return self.actor(staff), ""
-        return chief, ""
-
-    def decided(self, story, actor, matter, reasoning, moment, body: str = "") -> None:
+    def decided(self, story, actor, matter, reasoning, moment) -> None:
         lifecycle.decide(
-            actor=actor,
-            case=story.case,
-            matter=matter,
-            reasoning=reasoning,
-            occurred_at=moment,
-            body=body,
+            actor=actor, case=story.case, matter=matter, reasoning=reasoning, occurred_at=moment
         )
         self.tick()
         if matter == "return_investigation":

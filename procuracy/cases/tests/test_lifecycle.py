@@ -153,6 +153,7 @@ def _attempts(world, clerk):
         "resubmit": lambda case: lifecycle.resubmit(actor=clerk, case=case, received_on=TODAY),
         "conclude": lambda case: lifecycle.conclude(actor=alice, case=case, outcome="结"),
         "archive": lambda case: lifecycle.archive(actor=clerk, case=case),
+        "execute": lambda case: lifecycle.execute(actor=alice, case=case),
     }
 
 
@@ -500,26 +501,13 @@ def test_a_holiday_marked_on_an_expiry_day_moves_the_running_limit_and_the_act_s
     assert case.due_on == expiry
 
 
-def test_only_the_chief_records_what_the_committee_decides(world, clerk):
+def test_a_committee_matter_is_not_decided_outside_a_meeting(world, clerk):
     issue(world, "base", [item(1, "prosecute", "committee", when_any=["major"])])
     case = handling(world, clerk, flags=["major"])
-    with pytest.raises(ActDenied):
+    with pytest.raises(ActDenied, match="检察委员会"):
         lifecycle.decide(
-            actor=world.actor(world.alice),
-            case=case,
-            matter="prosecute",
-            reasoning="检委会决定起诉",
-            body="committee",
+            actor=world.actor(world.chief), case=case, matter="prosecute", reasoning="起诉"
         )
-    made = lifecycle.decide(
-        actor=world.actor(world.chief),
-        case=case,
-        matter="prosecute",
-        reasoning="检委会决定起诉",
-        body="committee",
-    )
-    assert made.item.holder == "committee" and made.decided_by == world.chief
-    assert Act.objects.filter(kind="cases.decided").last().body["committee"] is True
 
 
 def test_a_fast_track_case_whose_likely_sentence_exceeds_a_year_runs_fifteen_days(world, clerk):

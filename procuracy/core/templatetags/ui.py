@@ -79,6 +79,29 @@ ACT_LABELS = {
     "cases.calendar_loaded": pgettext_lazy("act", "载入全年节假日安排"),
     "cases.calendar_marked": pgettext_lazy("act", "标记节假日或调休上班日"),
     "cases.calendar_unmarked": pgettext_lazy("act", "取消日历标记"),
+    "cases.executed": pgettext_lazy("act", "执行决定"),
+    "oversight.reviewed": pgettext_lazy("act", "审核报请"),
+    "oversight.joint_meeting_held": pgettext_lazy("act", "召开检察官联席会议"),
+    "oversight.joint_opinion_signed": pgettext_lazy("act", "在联席会议意见上签名"),
+    "oversight.reexamination_ordered": pgettext_lazy("act", "要求复核"),
+    "oversight.reexamined": pgettext_lazy("act", "提出复核意见"),
+    "oversight.referred_to_committee": pgettext_lazy("act", "提请检察委员会讨论"),
+    "oversight.objection_filed": pgettext_lazy("act", "提出书面异议"),
+    "oversight.objection_answered": pgettext_lazy("act", "答复书面异议"),
+    "oversight.instruction_issued": pgettext_lazy("act", "签发书面指令"),
+    "oversight.instruction_complied": pgettext_lazy("act", "报告指令执行情况"),
+    "oversight.report_filed": pgettext_lazy("act", "向检察长报告"),
+    "oversight.report_read": pgettext_lazy("act", "检察长阅示报告"),
+    "oversight.committee_set": pgettext_lazy("act", "设定检察委员会委员"),
+    "oversight.meeting_scheduled": pgettext_lazy("act", "安排检察委员会会议"),
+    "oversight.agenda_item_added": pgettext_lazy("act", "列入检察委员会议题"),
+    "oversight.meeting_opened": pgettext_lazy("act", "检察委员会会议开始(出席情况)"),
+    "oversight.votes_recorded": pgettext_lazy("act", "记录委员表决"),
+    "oversight.item_adopted": pgettext_lazy("act", "检察委员会议题通过"),
+    "oversight.item_rejected": pgettext_lazy("act", "检察委员会议题未通过"),
+    "oversight.item_referred": pgettext_lazy("act", "检察长不同意多数意见,报请决定"),
+    "oversight.referral_answered": pgettext_lazy("act", "答复报请决定的事项"),
+    "oversight.meeting_closed": pgettext_lazy("act", "检察委员会闭会(会议纪要)"),
 }
 
 LEAD_ROLES = ("sole", "lead")
@@ -110,21 +133,21 @@ def tone(code: str) -> str:
 @register.filter
 def act_label(kind: str) -> str:
     """A later issue's act without a label here still shows, by its code."""
-    return ACT_LABELS.get(kind, kind)
+    return str(ACT_LABELS.get(kind, kind))
 
 
 @register.filter
 def grade_label(grade: int | None) -> str:
     from procuracy.people.models import Grade
 
-    return Grade(grade).label if grade else ""
+    return str(Grade(grade).label) if grade else ""
 
 
 @register.filter
 def rank_label(rank: str | None) -> str:
     from procuracy.people.models import Rank
 
-    return Rank(rank).label if rank else ""
+    return str(Rank(rank).label) if rank else ""
 
 
 @register.filter

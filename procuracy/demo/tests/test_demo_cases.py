@@ -204,3 +204,22 @@ def test_the_figures_count_the_year(year):
     assert values["received"] == Case.objects.count()
     assert values["open"] == Case.objects.filter(status__in=OPEN_STATUSES).count()
     assert values["due_soon"] >= 1
+
+
+def test_the_showcase_shows_each_way_of_oversight(year):
+    """Reviews, a re-examination, a leader deciding otherwise, a written objection carried
+    out, a committee meeting with votes, and reports to the chief — each made by a service."""
+    from procuracy.oversight.models import Meeting, Objection, Report, Review, Vote
+
+    assert Review.objects.filter(kind="agree").exists()
+    assert Review.objects.filter(kind="reexamine").exists()
+    overridden = Decision.objects.filter(overrides__isnull=False, binding=True)
+    assert overridden.exists()
+    assert Objection.objects.filter(answer="maintain").exists()
+    executed = overridden.filter(executed_at__isnull=False)
+    assert all(d.executed_at >= d.decided_at for d in executed)
+    for meeting in Meeting.objects.filter(status="closed"):
+        present = meeting.attendance.filter(present=True).count()
+        assert 2 * present > meeting.members and meeting.members % 2 == 1
+    assert Vote.objects.exists()
+    assert Report.objects.filter(read_at__isnull=False).exists()
