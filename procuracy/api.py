@@ -70,6 +70,7 @@ api.add_router("/case-types", "procuracy.cases.api.types_router")
 api.add_router("/desk", "procuracy.cases.api.desk_router")
 api.add_router("/assignment", "procuracy.assignment.api.router")
 api.add_router("/assignment-schemes", "procuracy.assignment.scheme_api.router")
+api.add_router("/oversight", "procuracy.oversight.api.router")
 
 
 # Error answers ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("powers/", include("procuracy.powers.urls")),
     path("cases/", include("procuracy.cases.urls")),
     path("assignment/", include("procuracy.assignment.urls")),
+    path("oversight/", include("procuracy.oversight.urls")),
     path("api/v1/", include("procuracy.api")),
     path("admin/", admin.site.urls),
 ]

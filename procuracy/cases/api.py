@@ -372,12 +372,6 @@ class SubmitIn(Schema):
     reasoning: str = Field(max_length=4000)
 
 
-class DecideIn(SubmitIn):
-    committee: bool = Field(
-        False, description="the decision is the procuratorial committee's (检察委员会)"
-    )
-
-
 class ExcludeIn(Schema):
     start: datetime.date
     end: datetime.date
@@ -419,17 +413,17 @@ def submit_decision(request, case_id: int, payload: SubmitIn):
 
 
 @router.post("/{case_id}/decide", response=ACTED)
-def decide(request, case_id: int, payload: DecideIn):
-    """Decide a matter as the power list allows the caller (or record the committee's
-    decision); a waiting submission is decided by it. The decision's effect moves the case
-    on (closed, returned, extended, suspended …)."""
+def decide(request, case_id: int, payload: SubmitIn):
+    """Decide a matter as the power list allows the caller; a waiting submission is decided
+    by it once reviewed. The handlers' proposal agreed, its effect moves the case on (closed,
+    returned, extended, suspended …); a leader's decision against or without it leaves the
+    case 执行决定 until the handlers carry it out. The committee decides in its meetings."""
     return _act(
         request,
         case_id,
         lifecycle.decide,
         matter=payload.matter,
         reasoning=payload.reasoning,
-        body="committee" if payload.committee else "",
     )
 
 
@@ -479,6 +473,14 @@ def archive(request, case_id: int):
     return _act(request, case_id, lifecycle.archive)
 
 
+@router.post("/{case_id}/execute", response=ACTED)
+def execute(request, case_id: int):
+    """The handlers carry out the binding decision (执行决定: a leader's against or without
+    their proposal, or the committee's): its effect moves the case on. 422 while a written
+    objection to it waits for its answer; there is no refusing it."""
+    return _act(request, case_id, lifecycle.execute)
+
+
 # ---- the desk ----------------------------------------------------------------------------
 
 
@@ -518,6 +520,106 @@ class DeskDecisionOut(Schema):
         return obj.matter.name
 
 
+class DeskSubmissionOut(DeskDecisionOut):
+    waiting_at: str = Field(description="the step it waits at, as 部门负责人审核")
+
+    @staticmethod
+    def resolve_waiting_at(obj) -> str:
+        return getattr(obj, "waiting_at", "")
+
+
+class DeskBindingOut(Schema):
+    id: int
+    case: DeskCaseOut
+    matter: str
+    matter_name: str
+    body: str = Field(description="committee when the committee's; else empty (a leader's)")
+    decided_by: StaffRef | None
+    decided_at: datetime.datetime | None
+    overrides: int | None = Field(description="the submission it did not adopt")
+    objection: int | None = Field(description="the written objection to it, if any")
+    objection_answered: bool
+
+    @staticmethod
+    def resolve_matter(obj) -> str:
+        return obj.matter.code
+
+    @staticmethod
+    def resolve_matter_name(obj) -> str:
+        return obj.matter.name
+
+    @staticmethod
+    def resolve_overrides(obj) -> int | None:
+        return obj.overrides_id
+
+    @staticmethod
+    def resolve_objection(obj) -> int | None:
+        found = getattr(obj, "objection", None)
+        return found.pk if found is not None else None
+
+    @staticmethod
+    def resolve_objection_answered(obj) -> bool:
+        found = getattr(obj, "objection", None)
+        return found is not None and found.answered_at is not None
+
+
+class DeskObjectionOut(Schema):
+    id: int
+    decision: DeskDecisionOut = Field(description="the binding decision objected to")
+    filed_by: StaffRef
+    filed_at: datetime.datetime
+    text: str
+
+
+class DeskJointOpinionOut(Schema):
+    id: int
+    case: DeskCaseOut
+    decision: int = Field(description="the submission the joint meeting was on")
+    matter_name: str
+    convened_by: StaffRef
+    held_at: datetime.datetime
+    position: str
+    opinion: str
+
+    @staticmethod
+    def resolve_case(obj):
+        return obj.meeting.decision.case
+
+    @staticmethod
+    def resolve_decision(obj) -> int:
+        return obj.meeting.decision_id
+
+    @staticmethod
+    def resolve_matter_name(obj) -> str:
+        return obj.meeting.decision.matter.name
+
+    @staticmethod
+    def resolve_convened_by(obj):
+        return obj.meeting.convened_by
+
+    @staticmethod
+    def resolve_held_at(obj):
+        return obj.meeting.held_at
+
+
+class DeskReportOut(Schema):
+    id: int
+    case: DeskCaseOut
+    flags: list[str]
+    opened_at: datetime.datetime
+    filed_at: datetime.datetime | None
+
+
+class DeskInstructionOut(Schema):
+    id: int
+    kind: str
+    document_no: str
+    case_id: int | None
+    issuer: ProcuratorateRef
+    issued_by: StaffRef
+    issued_at: datetime.datetime
+
+
 class DeskOut(Schema):
     day: datetime.date
     waiting: int = Field(description="tasks waiting on the caller")
@@ -526,7 +628,36 @@ class DeskOut(Schema):
     leader: bool = Field(description="the caller watches the warnings of a scope")
     handling: list[DeskCaseOut] = Field(description="the cases the caller handles, by due date")
     to_start: list[DeskCaseOut]
-    to_decide: list[DeskDecisionOut] = Field(description="submissions the caller may decide")
+    to_review: list[DeskSubmissionOut] = Field(
+        description="submissions waiting at the caller's review step (审核)"
+    )
+    to_decide: list[DeskSubmissionOut] = Field(
+        description="submissions at the caller's decision, the reviews before it done"
+    )
+    under_review: list[DeskSubmissionOut] = Field(
+        description="submissions the caller will decide once reviewed below (not tasks yet)"
+    )
+    to_reexamine: list[DeskSubmissionOut] = Field(
+        description="submissions sent back to the caller (a handler) to re-examine (复核)"
+    )
+    to_execute: list[DeskBindingOut] = Field(
+        description="binding decisions the caller (a handler) is to carry out"
+    )
+    objected: list[DeskBindingOut] = Field(
+        description="binding decisions the caller objected to, waiting for the answer"
+    )
+    objections: list[DeskObjectionOut] = Field(description="written objections to answer")
+    to_sign: list[DeskJointOpinionOut] = Field(
+        description="the caller's opinions in joint meetings, to sign"
+    )
+    to_agenda: list[DeskSubmissionOut] = Field(
+        description="submissions referred to the committee, not yet on an agenda (the chief)"
+    )
+    reports_to_file: list[DeskReportOut] = Field(description="flagged cases' reports to file")
+    reports_to_read: list[DeskReportOut] = Field(description="filed reports to read (the chief)")
+    to_comply: list[DeskInstructionOut] = Field(
+        description="instructions waiting for the caller's compliance report"
+    )
     to_draw: list[DeskCaseOut]
     returned: list[DeskCaseOut] = Field(description="returned for investigation, due back")
     to_archive: list[DeskCaseOut]
@@ -536,6 +667,11 @@ class DeskOut(Schema):
 @desk_router.get("", response={200: DeskOut, **SIGNED_IN})
 def get_desk(request):
     """The caller's desk (待办): the cases they handle by due date, and the tasks waiting on
-    them — cases to start, decisions submitted to them, for the case office the cases to draw,
-    to receive back and to archive, for leaders the cases due soon or overdue in their scope."""
+    them — cases to start; the reviewer's queue (submissions to review and to decide, and
+    those still under review below them); re-examinations, binding decisions to carry out and
+    objections waiting for their answer (handlers); objections to answer (deciders); joint
+    opinions to sign; referred submissions for the committee's agenda, reports to read (the
+    chief); reports to file; instructions to comply with; for the case office the cases to
+    draw, to receive back and to archive; for leaders the cases due soon or overdue in their
+    scope."""
     return desks.desk(actor_of(request))

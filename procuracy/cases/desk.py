@@ -46,20 +46,57 @@ class Desk:
     day: datetime.date
     handling: list[Case] = field(default_factory=list)
     to_start: list[Case] = field(default_factory=list)
-    to_decide: list[Decision] = field(default_factory=list)
     to_draw: list[Case] = field(default_factory=list)
     returned: list[Case] = field(default_factory=list)
     to_archive: list[Case] = field(default_factory=list)
     warned: list[Case] = field(default_factory=list)
+    # The reviewer's queue and the other oversight tasks (procuracy.oversight.selectors.tasks).
+    to_review: list[Decision] = field(default_factory=list)
+    to_decide: list[Decision] = field(default_factory=list)
+    under_review: list[Decision] = field(default_factory=list)
+    to_reexamine: list[Decision] = field(default_factory=list)
+    to_execute: list[Decision] = field(default_factory=list)
+    objected: list[Decision] = field(default_factory=list)
+    objections: list = field(default_factory=list)
+    to_sign: list = field(default_factory=list)
+    to_agenda: list[Decision] = field(default_factory=list)
+    reports_to_file: list = field(default_factory=list)
+    reports_to_read: list = field(default_factory=list)
+    to_comply: list = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     office: bool = False  # whether the actor sits in a case management office
     leader: bool = False  # whether the actor watches the warnings of a scope
 
     @property
     def waiting(self) -> int:
-        """The tasks waiting on the person (the warnings and their own cases aside)."""
-        keys = ("to_start", "to_decide", "to_draw", "returned", "to_archive")
+        """The tasks waiting on the person (the warnings, their own cases, the submissions
+        still under review below them and the objections awaiting an answer aside)."""
+        from procuracy.oversight.selectors import TASK_LISTS
+
+        keys = ("to_start", "to_draw", "returned", "to_archive", *TASK_LISTS)
         return sum(self.counts.get(k, 0) for k in keys)
+
+    def cases(self):
+        """Every case the desk shows, once per row (for marks a page adds)."""
+        for rows in (self.handling, self.to_draw, self.returned, self.to_archive, self.warned):
+            yield from rows
+        for rows in (
+            self.to_review,
+            self.to_decide,
+            self.under_review,
+            self.to_reexamine,
+            self.to_execute,
+            self.objected,
+            self.to_agenda,
+        ):
+            for decision in rows:
+                yield decision.case
+        for objection in self.objections:
+            yield objection.decision.case
+        for opinion in self.to_sign:
+            yield opinion.meeting.decision.case
+        for row in (*self.reports_to_file, *self.reports_to_read):
+            yield row.case
 
 
 def _cases(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -113,8 +150,7 @@ def desk(actor: Actor, day: datetime.date | None = None) -> Desk:
         c for c in assigned if engine.authorize(actor, lifecycle.START, ctx[c.pk]).allowed
     ]
     found.counts["to_start"] = len(found.to_start)
-    found.to_decide = _to_decide(actor, readable, day)
-    found.counts["to_decide"] = len(found.to_decide)
+    _oversight(actor, day, found)
     office = _places(actor, {OFFICE})
     if office:
         found.office = True
@@ -138,34 +174,19 @@ def desk(actor: Actor, day: datetime.date | None = None) -> Desk:
         found.leader = True
         scope = selectors.visible_cases(actor).filter(status__in=OPEN_STATUSES)
         found.warned, found.counts["warned"] = _take(_by_due(due_filter(scope, "warned", day)))
-    for rows in (found.handling, found.to_draw, found.returned, found.to_archive, found.warned):
-        _mark(rows, day)
-    _mark([d.case for d in found.to_decide], day)
+    _mark(list(found.cases()), day)
     return found
 
 
-def _to_decide(actor: Actor, readable: Q, day: datetime.date) -> list[Decision]:
-    """The pending decisions in the actor's procuratorates that the list lets them decide."""
-    places = _places(actor, {h.kind for h in actor.positions})
-    if actor.staff is not None:
-        places.add(actor.staff.procuratorate_id)
-    pending = list(
-        Decision.objects.filter(
-            status=DecisionStatus.PENDING,
-            case__procuratorate_id__in=places,
-            case__in=Case.objects.filter(readable),
-        )
-        .select_related(
-            "case__procuratorate", "case__case_type", "case__business_line", "matter", "proposed_by"
-        )
-        .order_by("proposed_at", "id")
-    )
-    ctx = lifecycle.contexts_of([d.case for d in pending], day)
-    return [
-        d
-        for d in pending
-        if engine.authorize(actor, d.matter.code, ctx[d.case_id], Power.DECIDE).allowed
-    ]
+def _oversight(actor: Actor, day: datetime.date, found: Desk) -> None:
+    """The reviewer's queue, in the same inbox: the oversight tasks waiting on the actor."""
+    from procuracy.oversight import selectors as oversight
+
+    tasks = oversight.tasks(actor, day)
+    for name in oversight.Tasks.__dataclass_fields__:
+        if name != "counts":
+            setattr(found, name, getattr(tasks, name))
+    found.counts.update(tasks.counts)
 
 
 # ---- what a reader may do on one case ----------------------------------------------------
@@ -203,6 +224,10 @@ class Actions:
     upward: list[Option]
     pending: Decision | None
     variants: list[tuple[str, str]] = field(default_factory=list)  # the running stage's
+    # The submission's decider decides among the four ways of the oversight section (同意,
+    # 要求复核, 直接决定, 提请检察委员会讨论), not by a bare decision here.
+    decide_in_oversight: bool = False
+    binding: Decision | None = None  # the decision the handlers are to carry out
 
 
 def actions(actor: Actor, case: Case) -> Actions:
@@ -211,10 +236,10 @@ def actions(actor: Actor, case: Case) -> Actions:
     status = case.status
     direct: list[Option] = []
     upward: list[Option] = []
-    pending = case.decisions.filter(status=DecisionStatus.PENDING).select_related(
-        "matter", "proposed_by"
-    )
-    waiting = pending.first()
+    pending = case.decisions.filter(
+        status__in=(DecisionStatus.PENDING, DecisionStatus.REFERRED)
+    ).select_related("matter", "proposed_by")
+    waiting = pending.order_by("-id").first()
     deciding = None
     if status in lifecycle.FROM["decide"] or status in lifecycle.FROM["resume"]:
         codes = lifecycle.matters_for(case)
@@ -237,8 +262,63 @@ def actions(actor: Actor, case: Case) -> Actions:
             variants = [("", str(limit.length))] + [
                 (code, f"{label}({length})") for code, (label, length) in limit.variants.items()
             ]
+    deciding, moved = submission_answer(actor, case, ctx, waiting, deciding)
     found = offers(actor, case, ctx, deciding, bool(upward))
-    return Actions(found, labels, direct, upward, waiting, variants)
+    binding = lifecycle.binding_decision(case)
+    if binding is not None and "execute" in found:
+        found["execute"] = execute_answer(binding, found["execute"], _objected([case]))
+    shown = waiting if waiting is None or waiting.status == DecisionStatus.PENDING else None
+    return Actions(found, labels, direct, upward, shown, variants, moved, binding)
+
+
+def submission_answer(
+    actor: Actor,
+    case: Case,
+    ctx: engine.Context,
+    waiting: Decision | None,
+    deciding: engine.Decision | None,
+) -> tuple[engine.Decision | None, bool]:
+    """The answer to show for a decision while a submission waits, and whether it is made in
+    the oversight section: a decision comes only after the reviews before the decider's step
+    (规则 Art 6), never once the submission is referred to the committee; the submission's
+    decider chooses among agreeing and the three ways to disagree (规则 Art 7)."""
+    from procuracy.oversight import selectors as oversight
+
+    if waiting is None or deciding is None:
+        return deciding, False
+    waiting.case = case
+    answer = oversight.checked(deciding, lambda: oversight.check_decide(actor, waiting, ctx))
+    moved = waiting.status == DecisionStatus.PENDING and oversight.decides_submission(
+        actor, waiting, ctx
+    )
+    return answer, moved
+
+
+def execute_answer(binding: Decision, answer: engine.Decision, objected: set[int]):
+    """Carrying out a binding decision waits for the answer to a written objection to it."""
+    from procuracy.oversight.selectors import Answer
+
+    if answer.allowed and binding.case_id in objected:
+        return Answer(
+            False,
+            _("对%(decision)s提出的书面异议尚待答复,答复后再执行。")
+            % {"decision": lifecycle.describe(binding)},
+        )
+    return answer
+
+
+def _objected(cases: list[Case]) -> set[int]:
+    """The cases among `cases` whose binding decision has an objection waiting for its answer."""
+    from procuracy.oversight.models import Objection
+
+    executing = [c.pk for c in cases if c.status == CaseStatus.EXECUTING]
+    if not executing:
+        return set()
+    return set(
+        Objection.objects.filter(
+            decision__case_id__in=executing, answered_at__isnull=True
+        ).values_list("decision__case_id", flat=True)
+    )
 
 
 def offers(
@@ -260,6 +340,7 @@ def offers(
             found[transition] = engine.authorize(actor, rule, ctx)
 
     role("start", lifecycle.START)
+    role("execute", lifecycle.EXECUTE)
     if deciding is not None:
         found["decide"] = deciding
     if status in lifecycle.FROM["submit"]:
@@ -281,6 +362,7 @@ def offers(
 
 # Where on the case page each act is done.
 LIFECYCLE_ANCHOR = "lifecycle-title"
+OVERSIGHT_ANCHOR = "oversight-title"
 ASSIGNMENT_ANCHOR = "assignment-title"
 
 
@@ -302,7 +384,28 @@ def allowed_actions(
     The cases' contexts in two queries whatever their number; the rest is the engine's."""
     labels = {name: str(label) for name, label in lifecycle.TRANSITION_LABELS.items()}
     ctx = lifecycle.contexts_of(cases, day)
-    return {case.pk: _allowed(actor, case, ctx[case.pk], labels) for case in cases}
+    waiting = _waiting(cases)
+    objected = _objected(cases)
+    return {
+        case.pk: _allowed(actor, case, ctx[case.pk], labels, waiting.get(case.pk), objected)
+        for case in cases
+    }
+
+
+def _waiting(cases: list[Case]) -> dict[int, Decision]:
+    """The submission waiting (or referred to the committee) in each deciding case."""
+    deciding = [c.pk for c in cases if c.status == CaseStatus.DECIDING]
+    if not deciding:
+        return {}
+    rows = (
+        Decision.objects.filter(
+            case_id__in=deciding,
+            status__in=(DecisionStatus.PENDING, DecisionStatus.REFERRED),
+        )
+        .select_related("matter")
+        .order_by("id")
+    )
+    return {d.case_id: d for d in rows}  # the latest wins
 
 
 # Steps of the case page that the queue does not offer: they change no state.
@@ -310,7 +413,12 @@ NOT_ON_THE_QUEUE = frozenset({"exclude", "variant"})
 
 
 def _allowed(
-    actor: Actor, case: Case, ctx: engine.Context, labels: dict[str, str]
+    actor: Actor,
+    case: Case,
+    ctx: engine.Context,
+    labels: dict[str, str],
+    waiting: Decision | None,
+    objected: set[int],
 ) -> list[Allowed]:
     from procuracy.assignment.services import DRAW
 
@@ -318,13 +426,17 @@ def _allowed(
     found: list[Allowed] = []
     if status == CaseStatus.RECEIVED and engine.authorize(actor, DRAW, ctx).allowed:
         found.append(Allowed("draw", str(ROLE_RULES[DRAW].label), ASSIGNMENT_ANCHOR))
-    deciding, upward = None, False
+    deciding, upward, moved = None, False, False
     if status in lifecycle.FROM["decide"] or status in lifecycle.FROM["resume"]:
         deciding, upward = _decides(actor, case, ctx)
+        deciding, moved = submission_answer(actor, case, ctx, waiting, deciding)
     for name, answer in offers(actor, case, ctx, deciding, upward).items():
+        if name == "execute" and answer.allowed and case.pk in objected:
+            continue  # waits for the answer to the objection
         if answer.allowed and name not in NOT_ON_THE_QUEUE:
             shown = "resume" if name == "decide" and status == CaseStatus.SUSPENDED else name
-            found.append(Allowed(name, labels[shown]))
+            anchor = OVERSIGHT_ANCHOR if name == "decide" and moved else LIFECYCLE_ANCHOR
+            found.append(Allowed(name, labels[shown], anchor))
     return found
 
 

@@ -261,4 +261,5 @@ TRANSITION_FORMS: dict[str, type[ActForm]] = {
     "resubmit": ResubmitForm,
     "conclude": ConcludeForm,
     "archive": ActForm,
+    "execute": ActForm,
 }

@@ -46,6 +46,7 @@ STATUS_TONES = {
     CaseStatus.ASSIGNED: "blue",
     CaseStatus.HANDLING: "green",
     CaseStatus.DECIDING: "navy",
+    CaseStatus.EXECUTING: "red",
     CaseStatus.RETURNED: "amber",
     CaseStatus.SUSPENDED: "slate",
     CaseStatus.CLOSED: "slate",
@@ -270,12 +271,13 @@ def _related(actor, case: Case) -> list[tuple[str, int | None]]:
 @require_GET
 def case_detail(request, pk: int):
     actor = actor_of(request)
-    return _render_case(request, actor, _case_or_404(actor, pk))
+    return render_case(request, actor, _case_or_404(actor, pk))
 
 
-def _render_case(request, actor, case: Case, status=200, failed=None):
+def render_case(request, actor, case: Case, status=200, failed=None, oversight_failed=None):
     """The case page; `failed` is the (transition, bound form) a refused post left, shown
-    with its reason in the 办理 section."""
+    with its reason in the 办理 section; `oversight_failed` the same for an act of the
+    监督制约 section (procuracy.oversight.review_views)."""
     acts = list(acts_about(case, visible=ledger.visibility_q(actor)))
     limits = selectors.time_limits(case)
     limit = selectors.current_limit(limits)
@@ -296,6 +298,10 @@ def _render_case(request, actor, case: Case, status=200, failed=None):
         "status_tone": STATUS_TONES.get(case.status, ""),
         **_lifecycle(actor, case, failed),
     }
+    # The 监督制约 section belongs to the oversight app, which stands on cases.
+    from procuracy.oversight import review_views
+
+    context.update(review_views.section(actor, case, oversight_failed))
     # The 分案 section belongs to the assignment app, which stands on cases.
     from procuracy.assignment import selectors as assignment
     from procuracy.assignment.forms import DesignateForm, reassign_form
@@ -316,7 +322,7 @@ def _lifecycle(actor, case: Case, failed) -> dict:
     found = desks.actions(actor, case)
     forms = {}
     for name, decision in found.offers.items():
-        if decision.allowed:
+        if decision.allowed and not (name == "decide" and found.decide_in_oversight):
             forms[name] = _form(name, found)
     waiting = found.pending
     if "decide" in forms and waiting and any(o.code == waiting.matter.code for o in found.direct):
@@ -365,6 +371,7 @@ SERVICES = {
     "resubmit": lifecycle.resubmit,
     "conclude": lifecycle.conclude,
     "archive": lifecycle.archive,
+    "execute": lifecycle.execute,
 }
 
 
@@ -413,7 +420,7 @@ def transition(request, pk: int, name: str):
             messages.success(request, _done(name, case, done))
             return redirect("cases:detail", pk=case.pk)
     case.refresh_from_db()  # what the refused act may have changed in memory, not in the database
-    return _render_case(request, actor, case, status=refused_status(form), failed=(name, form))
+    return render_case(request, actor, case, status=refused_status(form), failed=(name, form))
 
 
 # ---- the desk (待办) ----------------------------------------------------------------------
@@ -422,14 +429,7 @@ def transition(request, pk: int, name: str):
 @require_GET
 def desk(request):
     found = desks.desk(actor_of(request))
-    for case in _desk_cases(found):
+    for case in found.cases():
         case.status_tone = STATUS_TONES.get(case.status, "")
         case.due_tone = LIMIT_TONES.get(case.due_state, "")
     return render(request, "cases/desk.html", {"desk": found})
-
-
-def _desk_cases(found: desks.Desk):
-    for rows in (found.handling, found.to_draw, found.returned, found.to_archive, found.warned):
-        yield from rows
-    for decision in found.to_decide:
-        yield decision.case

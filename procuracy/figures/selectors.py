@@ -493,6 +493,226 @@ def _deadlines_by_place(open_cases, day: datetime.date) -> list[dict]:
     return sorted(found, key=lambda r: (-r["overdue"], -r["due_soon"], r["code"]))
 
 
+# --- oversight: leaders' own cases, referrals to the committee, the chief's overrides -------
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after `day` (Asia/Shanghai)."""
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
+
+
+def _yearly(measures: list[tuple], after: datetime.date) -> dict:
+    """Counts by year and procuratorate, one query per measure. A measure is (key, label,
+    queryset, the datetime field its year is of, the path to its procuratorate, the count);
+    each is kept to what happened by the end of `after`. Returns the years, a row of totals
+    per measure (`by_year`) and, per procuratorate with any count, a row per measure."""
+    from django.db.models.functions import ExtractYear
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    counts: dict[str, Counter] = {}
+    places: dict[int, dict] = {}
+    for key, _label, queryset, when, place, count in measures:
+        rows = (
+            queryset.filter(**{f"{when}__lt": _end_of(after)})
+            .annotate(year=ExtractYear(when, tzinfo=zone))
+            .order_by()
+            .values_list("year", place, f"{place}__short_name", f"{place}__path")
+            .annotate(n=count)
+        )
+        for year, pk, name, path, n in rows:
+            counts.setdefault(key, Counter())[year, pk] += n
+            places[pk] = {"procuratorate": name, "path": path}
+    years = sorted({year for found in counts.values() for year, _pk in found})
+    by_year, by_place = [], []
+    for key, label, *_rest in measures:
+        found = counts.get(key, Counter())
+        row = [sum(n for (y, _pk), n in found.items() if y == year) for year in years]
+        by_year.append({"key": key, "label": str(label), "counts": row, "total": sum(row)})
+    for pk, place in sorted(places.items(), key=lambda p: p[1]["path"]):
+        for key, label, *_rest in measures:
+            row = [counts.get(key, Counter())[year, pk] for year in years]
+            if any(row):
+                by_place.append(
+                    {
+                        "procuratorate": place["procuratorate"],
+                        "key": key,
+                        "label": str(label),
+                        "counts": row,
+                        "total": sum(row),
+                    }
+                )
+    return {"years": years, "by_year": by_year, "by_procuratorate": by_place}
+
+
+def leaders_cases(actor: Actor, after: datetime.date) -> dict:
+    """Leaders' own cases by year (领导干部办案): the cases chiefs, deputy chiefs and committee
+    members handled themselves as prosecutor members of the organisation the case was
+    assigned to, counted in the year of the assignment (oversight.leaders). The report says
+    "领导办案数量逐年上升": `rising` says whether the records agree, comparing the years
+    over by `after` (None with fewer than two)."""
+    from procuracy.oversight import leaders
+
+    found = leaders.series(scope.procuratorate_q(actor, "case__procuratorate"), until=after)
+    years = found["years"]
+    people = [sum(row["leaders"][i] for row in found["rows"]) for i in range(len(years))]
+    total = found["total"]
+    items = [
+        item(str(year), _("%(year)s 年领导干部办理案件") % {"year": year}, n)
+        for year, n in zip(years, total, strict=True)
+    ]
+    rising = found["rising"]
+    if rising is None:
+        verdict = _("已结束的年度不足两个,尚无法比较。")
+    elif rising:
+        verdict = _("按记录计算,逐年上升,与报告一致。")
+    else:
+        verdict = _("按记录计算,并非逐年上升。")
+    return {
+        "title": _("领导干部办案(按年度,至 %(day)s)") % {"day": after},
+        "items": items,
+        "years": years,
+        "by_year": [
+            {"key": "cases", "label": _("领导干部办理案件"), "counts": total, "total": sum(total)},
+            {"key": "leaders", "label": _("办案的领导干部(人)"), "counts": people, "total": None},
+        ],
+        "by_procuratorate": [
+            {
+                "procuratorate": row["procuratorate"]["name"],
+                "key": "cases",
+                "label": str(_("领导干部办理案件")),
+                "counts": row["counts"],
+                "total": row["total"],
+            }
+            for row in found["rows"]
+        ],
+        "rising": rising,
+        "note": _(
+            "检察长、副检察长和检察委员会委员作为独任检察官、主办检察官或组员检察官办理的案件,"
+            "按分案年度计算,同一案件只计一次。报告称“领导办案数量逐年上升”:%(verdict)s"
+        )
+        % {"verdict": verdict},
+    }
+
+
+def committee_referrals(actor: Actor, after: datetime.date) -> dict:
+    """Cases sent to the procuratorial committee, by year and procuratorate: the chief's
+    referrals (规则 Art 7: a Review of kind refer), the submissions the power list gives the
+    committee, counted when the last review before it forwards them (the `oversight.reviewed`
+    act whose next step is the committee's), and the cases on the committee's agenda (an
+    AgendaItem of kind case, in the year of its meeting)."""
+    from procuracy.core.models import Act
+    from procuracy.oversight.models import AgendaItem, ItemKind, Review, ReviewKind
+    from procuracy.powers.models import Holder
+
+    by_chief = Review.objects.filter(
+        scope.procuratorate_q(actor, "decision__case__procuratorate"), kind=ReviewKind.REFER
+    )
+    by_list = scope.restrict(
+        Act.objects.filter(kind="oversight.reviewed", body__next_step__holder=Holder.COMMITTEE),
+        actor,
+    )
+    on_agenda = AgendaItem.objects.filter(
+        scope.procuratorate_q(actor, "meeting__procuratorate"), kind=ItemKind.CASE
+    )
+    place = "decision__case__procuratorate"
+    measures = [
+        ("by_chief", _("检察长提请检察委员会讨论"), by_chief, "reviewed_at", place, Count("id")),
+        (
+            "by_list",
+            _("依权力清单报请检察委员会决定"),
+            by_list,
+            "occurred_at",
+            "procuratorate",
+            Count("id"),
+        ),
+        (
+            "on_agenda",
+            _("检察委员会审议的案件议题"),
+            on_agenda,
+            "meeting__scheduled_for",
+            "meeting__procuratorate",
+            Count("id"),
+        ),
+    ]
+    found = _yearly(measures, after)
+    totals = {row["key"]: row["total"] for row in found["by_year"]}
+    items = [
+        item("referred", _("提请检察委员会(合计)"), totals["by_chief"] + totals["by_list"]),
+        *(item(row["key"], row["label"], row["total"]) for row in found["by_year"]),
+    ]
+    return {
+        "title": _("提请检察委员会(按年度,至 %(day)s)") % {"day": after},
+        "items": items,
+        **found,
+        "note": _(
+            "提请检察委员会合计 = 检察长不同意承办意见而提请讨论的(《人民检察院刑事诉讼规则》"
+            "第七条)+ 权力清单规定由检察委员会决定、经审核报送的;"
+            "检察委员会审议的案件议题按会议年度计算。"
+        ),
+    }
+
+
+def chief_overrides(actor: Actor, after: datetime.date) -> dict:
+    """What the chief (or a deputy) did against a proposal, by year and procuratorate: the
+    proposals decided otherwise (a Decision whose `overrides` is set, made by a leader, not a
+    body — each proposal once, even when the decision was changed after an objection), the
+    re-examinations ordered (Review of kind reexamine); and, beside them, the proposals the
+    committee decided otherwise."""
+    from procuracy.cases.models import Decision, DecisionBody
+    from procuracy.oversight.models import Review, ReviewKind
+
+    overridden = scope.restrict(
+        Decision.objects.filter(overrides__isnull=False, decided_at__isnull=False),
+        actor,
+        "case__procuratorate",
+    )
+    reexamine = Review.objects.filter(
+        scope.procuratorate_q(actor, "decision__case__procuratorate"), kind=ReviewKind.REEXAMINE
+    )
+    case_place = "case__procuratorate"
+    distinct = Count("overrides", distinct=True)
+    measures = [
+        (
+            "overrides",
+            _("检察长(副检察长)直接作出不同决定"),
+            overridden.filter(body=""),
+            "decided_at",
+            case_place,
+            distinct,
+        ),
+        (
+            "reexaminations",
+            _("要求承办检察官复核"),
+            reexamine,
+            "reviewed_at",
+            "decision__case__procuratorate",
+            Count("id"),
+        ),
+        (
+            "committee_overrides",
+            _("检察委员会未采纳承办检察官意见"),
+            overridden.filter(body=DecisionBody.COMMITTEE),
+            "decided_at",
+            case_place,
+            distinct,
+        ),
+    ]
+    found = _yearly(measures, after)
+    return {
+        "title": _("检察长改变承办意见(按年度,至 %(day)s)") % {"day": after},
+        "items": [item(row["key"], row["label"], row["total"]) for row in found["by_year"]],
+        **found,
+        "note": _(
+            "直接作出不同决定:检察长或副检察长未采纳承办检察官的报请而作出另一决定,每份报请只计一次"
+            "(因异议改变的决定不重复计算);要求复核按复核指令计算。"
+        ),
+    }
+
+
 def report_figures(
     actor: Actor,
     *,
@@ -513,12 +733,17 @@ def report_figures(
         "rank_conversions": rank_conversions(actor, after),
         "assignment": assignment(actor, after),
         "cases": cases(actor, after),
+        "leaders_cases": leaders_cases(actor, after),
+        "committee_referrals": committee_referrals(actor, after),
+        "chief_overrides": chief_overrides(actor, after),
     }
     for key, section in sections.items():
         section["key"] = key
         section["title"] = str(section["title"])
         if "note" in section:
             section["note"] = str(section["note"])
+        for row in section.get("by_year", ()):
+            row["label"] = str(row["label"])
     return {
         "before": before.isoformat(),
         "after": after.isoformat(),

@@ -6,6 +6,7 @@ import json
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from procuracy.core.actors import actor_of
@@ -47,8 +48,18 @@ def index(request):
         "sections": figures["sections"],
         "headline": _for_page(figures),
         "json_query": request.GET.urlencode(),
+        "leaders_url": _leaders_url(request),
     }
     return render(request, "figures/index.html", context)
+
+
+def _leaders_url(request) -> str:
+    """The leaders' cases report, for those who may read it."""
+    from procuracy.oversight import leaders
+
+    if leaders.report_places(actor_of(request)) is None:
+        return ""
+    return reverse("oversight:leaders_report")
 
 
 @require_GET

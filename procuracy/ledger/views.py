@@ -33,6 +33,10 @@ RECORD_PAGES = {
     "people.staff": "people:detail",
     "caseorgs.casehandlingorg": "caseorgs:detail",
     "organisation.procuratorate": "organisation:procuratorate",
+    "cases.decision": "oversight:trail",
+    "oversight.meeting": "oversight:committee_meeting",
+    "oversight.instruction": "oversight:instruction_detail",
+    "oversight.report": "oversight:report_detail",
 }
 
 

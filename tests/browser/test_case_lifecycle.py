@@ -103,7 +103,9 @@ def test_alice_submits_a_major_arrest_and_the_chief_decides_it_from_the_desk(
     nav(page, "待办").click()
     page.get_by_role("heading", name="待办", exact=True).wait_for()
     keep(shoot(page, "desk-alice"), "desk-alice")
-    page.get_by_role("link", name=major.number).click()
+    # The major case is on her desk twice: handled, and owing the chief a report.
+    handled = page.locator("section", has=page.locator("#handling-title"))
+    handled.get_by_role("link", name=major.number).click()
     page.get_by_role("heading", name="张某故意伤害案").wait_for()
     # Nothing here is Alice's to decide: the button is disabled, the reason one click away.
     assert page.get_by_role("button", name="作出决定").is_disabled()
@@ -126,9 +128,9 @@ def test_alice_submits_a_major_arrest_and_the_chief_decides_it_from_the_desk(
     page.get_by_role("heading", name="即将届满或已超期的案件", exact=False).wait_for()
     save(shoot, page, "desk")
     page.get_by_role("link", name=major.number).first.click()
-    page.get_by_label("事项").select_option("approve_arrest")
-    page.get_by_label("理由和意见").fill("同意逮捕。")
-    page.get_by_role("button", name="作出决定").click()
+    # The submission's decider agrees (or takes one of the three ways) in 监督制约.
+    page.get_by_label("决定意见").fill("同意逮捕。")
+    page.get_by_role("button", name="同意报请").click()
     page.get_by_text("已作出决定:“批准逮捕”。案件状态:已结案。").wait_for()
     assert Case.objects.get(pk=major.pk).status == CaseStatus.CLOSED
     assert page.console.errors == []

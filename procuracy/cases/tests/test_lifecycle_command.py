@@ -62,17 +62,6 @@ def test_submit_and_decide(world, clerk, listed, capsys):  # noqa: F811
     assert ("已决定:批准逮捕,韩川 于" in out and "T-002" in out) or "检察长决定" in out
 
 
-def test_decide_as_the_committee(world, clerk, capsys):
-    from procuracy.powers.tests.support import issue, item
-
-    issue(world, "base", [item(1, "prosecute", "committee")])
-    case = handling(world, clerk)
-    body = ("--matter", "prosecute", "--reasoning", "检委会讨论决定起诉")
-    refused("decide", case.number, "--as", "chief", *body)
-    out = run(capsys, "decide", case.number, "--as", "chief", "--committee", *body)
-    assert "检察委员会决定" in out and status_of(case) == CaseStatus.CLOSED
-
-
 def test_an_unknown_matter_or_date_is_bad_usage(world, clerk):
     case = handling(world, clerk)
     message = refused(

@@ -119,8 +119,12 @@ def test_a_matter_reserved_above_is_submitted_and_waits_with_its_path(
     assert "待决定:批准逮捕" in text and "安丽 于" in text
     chief = sign_in("chief")
     text = page(chief, case)
-    assert '<option value="approve_arrest" selected>批准逮捕</option>' in text  # preselected
-    post(chief, "decide", case, matter="approve_arrest", reasoning="同意")
+    # The submission's decider agrees (or takes one of the three other ways) in the 监督制约
+    # section: agreeing decides the matter proposed.
+    pending = Decision.objects.get()
+    assert f'action="{reverse("oversight:review_agree", args=[pending.pk])}"' in text
+    assert "同意报请的“批准逮捕”" in text
+    chief.post(reverse("oversight:review_agree", args=[pending.pk]), {"reasoning": "同意"})
     decision = Decision.objects.get()
     assert decision.proposed_by == world.alice and decision.decided_by == world.chief
     assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED

@@ -4,6 +4,7 @@ act ends with its reason in plain words, exit code 1, and nothing written."""
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -19,6 +20,33 @@ REFUSED, USAGE = 1, 2
 def usage(message: str) -> CommandError:
     """Bad usage — an unknown login, code, file or date: exit code 2."""
     return CommandError(message, returncode=USAGE)
+
+
+def actor_named(login: str) -> Actor:
+    """The actor a `--as LOGIN` names; an unknown login is bad usage."""
+    try:
+        return Actor.for_login(login)
+    except ActDenied as unknown:
+        raise usage(unknown.reason) from None
+
+
+def readable_case(actor: Actor, number: str):
+    """The case numbered `number` if the actor may read it (a sealed case's read recorded);
+    else refused, alike whether it does not exist or is out of their scope."""
+    from procuracy.cases.models import Case
+    from procuracy.cases.selectors import case_numbered
+
+    try:
+        return case_numbered(actor, number)
+    except Case.DoesNotExist:
+        raise CommandError(
+            _("没有可以查阅的案号为 %(number)s 的案件。") % {"number": number}, returncode=REFUSED
+        ) from None
+
+
+def dumps(data) -> str:
+    """--json output: Chinese as it is, dates as ISO strings."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
 def date_arg(text: str) -> datetime.date:

@@ -19,9 +19,9 @@ from procuracy.assignment import handover, services, verify
 from procuracy.assignment.models import Assignment, AssignmentReason
 from procuracy.caseorgs.models import CaseHandlingOrg
 from procuracy.cases.models import Case
-from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
 from procuracy.core.management.acts import REFUSED, add_actor_argument, date_arg, usage
+from procuracy.core.management.acts import actor_named as _actor
 from procuracy.core.models import today
 from procuracy.organisation.models import Procuratorate
 from procuracy.powers import engine
@@ -272,13 +272,6 @@ def _awaiting_sentence(waiting: services.Awaiting) -> str:
         "已将 %(case)s 的分案输入记入账本第 %(seq)s 条,等待信标第 %(round)s 轮(约 %(time)s "
         "发布);之后运行 procuracy assign complete 完成分案。"
     ) % {**values, "time": timezone.localtime(due).strftime("%H:%M:%S")}
-
-
-def _actor(login: str) -> Actor:
-    try:
-        return Actor.for_login(login)
-    except ActDenied as unknown:
-        raise usage(unknown.reason) from None
 
 
 def _case(number: str) -> Case:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from procuracy.assignment import schemes
 from procuracy.assignment.models import AssignmentScheme
-from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
 from procuracy.core.management.acts import REFUSED, add_actor_argument, date_arg, usage
+from procuracy.core.management.acts import actor_named as _actor
 from procuracy.organisation.models import Department
 from procuracy.powers.models import ApprovalBody
 
@@ -160,13 +160,6 @@ class Command(BaseCommand):
                 }
             )
         self.stdout.write("\n".join(line.rstrip() for line in lines))
-
-
-def _actor(login: str) -> Actor:
-    try:
-        return Actor.for_login(login)
-    except ActDenied as unknown:
-        raise usage(unknown.reason) from None
 
 
 def _department(pk: int) -> Department:

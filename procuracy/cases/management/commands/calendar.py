@@ -17,9 +17,9 @@ from rich.table import Table
 from procuracy.cases import deadlines, services
 from procuracy.cases.calendar import WorkingCalendar
 from procuracy.cases.models import CalendarDay, DayKind
-from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
 from procuracy.core.management.acts import REFUSED, add_actor_argument, usage
+from procuracy.core.management.acts import actor_named as _actor
 from procuracy.core.models import today
 
 
@@ -131,10 +131,3 @@ def _date(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise usage(_("日期格式应为 YYYY-MM-DD:%(text)s") % {"text": text}) from None
-
-
-def _actor(login: str) -> Actor:
-    try:
-        return Actor.for_login(login)
-    except ActDenied as unknown:
-        raise usage(unknown.reason) from None

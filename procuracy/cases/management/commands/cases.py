@@ -1,7 +1,7 @@
 """`procuracy cases …`: take a case in at one's case management office, show a case (with
 every stage's time limit and its decisions), list the cases one may read; move a case along
-its lifecycle (start, submit, decide, exclude, variant, resubmit, conclude, archive), each an act
-through the power list; print one's desk (待办).
+its lifecycle (start, submit, decide, execute, exclude, variant, resubmit, conclude, archive),
+each an act through the power list; print one's desk (待办) with the reviewer's queue.
 
 Exit codes: 0 done; 1 refused (the act is not allowed or breaks a rule; nothing written), or
 no such case among those one may read; 2 bad usage (an unknown login, type, line or date).
@@ -10,7 +10,6 @@ no such case among those one may read; 2 bad usage (an unknown login, type, line
 from __future__ import annotations
 
 import datetime
-import json
 from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,9 +21,11 @@ from procuracy.cases import deadlines, intake, lifecycle, selectors
 from procuracy.cases import desk as desks
 from procuracy.cases.forms import numbers_in
 from procuracy.cases.models import Case, CaseStatus, CaseType, PartyRole
-from procuracy.core.actors import Actor
 from procuracy.core.errors import ActDenied, RuleViolation
 from procuracy.core.management.acts import REFUSED, add_actor_argument, usage
+from procuracy.core.management.acts import actor_named as _actor
+from procuracy.core.management.acts import dumps as _dumps
+from procuracy.core.management.acts import readable_case as _case
 from procuracy.core.models import today
 from procuracy.organisation.models import BusinessLine
 from procuracy.powers import engine
@@ -34,7 +35,7 @@ from procuracy.powers.models import Flag, Matter
 class Command(BaseCommand):
     help = _(
         "案件:受理案件、查看案件(含各阶段办案期限和决定)、列出可以查阅的案件;"
-        "开始办理、报请、决定、不计入期限的期间、重新移送、结案、归档;查看待办。"
+        "开始办理、报请、决定、执行决定、不计入期限的期间、重新移送、结案、归档;查看待办。"
         "退出码:0 完成,1 拒绝或未找到,2 用法错误。"
     )
 
@@ -87,7 +88,6 @@ class Command(BaseCommand):
         for p in (submit, decide):
             p.add_argument("--matter", required=True, help=_("事项代码,如 approve_arrest"))
             p.add_argument("--reasoning", required=True, help=_("理由和意见"))
-        decide.add_argument("--committee", action="store_true", help=_("检察委员会的决定"))
         p = case_act("exclude", help=_("记录不计入期限的期间(承办检察官)"))
         p.add_argument("--start", required=True, help=_("起始日 YYYY-MM-DD"))
         p.add_argument("--end", required=True, help=_("终止日 YYYY-MM-DD"))
@@ -100,6 +100,7 @@ class Command(BaseCommand):
         p = case_act("conclude", help=_("结案(承办检察官;须作出决定的案件除外)"))
         p.add_argument("--outcome", required=True, help=_("办理结果"))
         case_act("archive", help=_("归档(案件管理部门)"))
+        case_act("execute", help=_("执行决定(承办检察官;书面异议答复后)"))
 
         p = sub.add_parser("desk", help=_("查看待办"))
         add_actor_argument(p)
@@ -216,14 +217,13 @@ class Command(BaseCommand):
             _("已报请“%(matter)s”,等待%(path)s。") % {"matter": decision.matter.name, "path": path},
         )
 
-    def do_decide(self, actor, number, matter, reasoning, committee, **options):
+    def do_decide(self, actor, number, matter, reasoning, **options):
         case = _case(actor, number)
         decision = lifecycle.decide(
             actor=actor,
             case=case,
             matter=_matter(case, matter),
             reasoning=reasoning,
-            body="committee" if committee else "",
         )
         self._done(
             case,
@@ -262,6 +262,11 @@ class Command(BaseCommand):
         lifecycle.archive(actor=actor, case=case)
         self._done(case, _("已归档。"))
 
+    def do_execute(self, actor, number, **options):
+        case = _case(actor, number)
+        decision = lifecycle.execute(actor=actor, case=case)
+        self._done(case, _("已执行%(decision)s。") % {"decision": lifecycle.describe(decision)})
+
     # ---- the desk ------------------------------------------------------------------------
 
     def do_desk(self, actor, **options):
@@ -286,6 +291,15 @@ class Command(BaseCommand):
                     _due_text(d.case),
                 )
             self.console().print(table)
+        for key, title in OVERSIGHT_LISTS:
+            rows = getattr(found, key)
+            if rows:
+                table = Table(title=title)
+                for column in (_("案号"), _("案件名称"), _("事项"), _("说明")):
+                    table.add_column(column)
+                for row in rows:
+                    table.add_row(*_task_row(key, row))
+                self.console().print(table)
         for key, title in DESK_LISTS:
             rows = getattr(found, key)
             if rows:
@@ -303,6 +317,49 @@ DESK_LISTS = [
     ("handling", _("承办中的案件")),
 ]
 DUE_LABELS = {"ok": _("期限内"), "due_soon": _("即将届满"), "overdue": _("已超期")}
+# The reviewer's queue and the other oversight tasks, in the desk page's order.
+OVERSIGHT_LISTS = [
+    ("to_review", _("待您审核")),
+    ("objections", _("待您答复的书面异议")),
+    ("to_agenda", _("已提请检察委员会,待列入会议议题")),
+    ("reports_to_read", _("待您阅示的报告")),
+    ("to_reexamine", _("待您复核")),
+    ("to_execute", _("待您执行的决定")),
+    ("objected", _("已提出书面异议,待答复")),
+    ("to_sign", _("待您签名的联席会议意见")),
+    ("reports_to_file", _("待向检察长报告")),
+    ("to_comply", _("待报告执行情况的指令")),
+    ("under_review", _("审核中、审核后由您决定")),
+]
+
+
+def _task_case(key: str, row):
+    """The case an oversight task is on (None for an instruction on no case)."""
+    if key == "objections":
+        return row.decision.case
+    if key == "to_sign":
+        return row.meeting.decision.case
+    return row.case
+
+
+def _task_row(key: str, row) -> tuple[str, str, str, str]:
+    """(case number, title, matter or document, what it waits on) for the desk's tables."""
+    case = _task_case(key, row)
+    number, title = (case.number, case.title) if case is not None else ("—", "")
+    if key == "to_comply":
+        return number, title, row.document_no, row.get_kind_display()
+    if key in ("reports_to_file", "reports_to_read"):
+        return number, title, _("向检察长报告"), row.flag_text
+    if key == "objections":
+        return number, title, row.decision.matter.name, row.filed_by.name
+    if key == "to_sign":
+        return number, title, row.meeting.decision.matter.name, row.get_position_display()
+    if key in ("to_execute", "objected"):
+        who = (
+            row.get_body_display() if row.body else (row.decided_by.name if row.decided_by else "")
+        )
+        return number, title, row.matter.name, who
+    return number, title, row.matter.name, getattr(row, "waiting_at", "")
 
 
 def _due_text(case: Case) -> str:
@@ -351,6 +408,14 @@ def _desk_data(found: desks.Desk) -> dict:
         }
         for d in found.to_decide
     ]
+    for key, _title in OVERSIGHT_LISTS:
+        data[key] = []
+        for row in getattr(found, key):
+            case = _task_case(key, row)
+            *_case, what, note = _task_row(key, row)
+            data[key].append(
+                {"id": row.pk, "case": case and _desk_case(case), "what": what, "note": note}
+            )
     for key, _title in DESK_LISTS:
         data[key] = [_desk_case(c) for c in getattr(found, key)]
     return data
@@ -478,26 +543,6 @@ def _decision(d) -> dict:
         "item": d.item.code if d.item else None,
         "basis": d.basis,
     }
-
-
-def _dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
-
-
-def _actor(login: str) -> Actor:
-    try:
-        return Actor.for_login(login)
-    except ActDenied as unknown:
-        raise usage(unknown.reason) from None
-
-
-def _case(actor: Actor, number: str) -> Case:
-    try:
-        return selectors.case_numbered(actor, number)
-    except Case.DoesNotExist:
-        raise CommandError(
-            _("没有可以查阅的案号为 %(number)s 的案件。") % {"number": number}, returncode=REFUSED
-        ) from None
 
 
 def _matter(case: Case, code: str) -> str:

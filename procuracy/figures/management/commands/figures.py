@@ -72,10 +72,43 @@ def _by_place(section: dict) -> Table:
     return table
 
 
+def _by_year(section: dict) -> Table:
+    """A section's measures by year (leaders' own cases, referrals, overrides)."""
+    table = Table(title=_("按年度"), title_justify="left")
+    table.add_column(_("指标"))
+    for year in section["years"]:
+        table.add_column(_("%(y)s 年") % {"y": year}, justify="right")
+    table.add_column(_("合计"), justify="right")
+    for row in section["by_year"]:
+        total = "—" if row["total"] is None else f"{row['total']:,}"
+        table.add_row(row["label"], *(f"{n:,}" for n in row["counts"]), total)
+    if not section["years"]:
+        table.caption = _("尚无记录。")
+    return table
+
+
+def _by_place_and_year(section: dict) -> Table:
+    table = Table(
+        title=_("按检察院和年度"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column(_("检察院"), no_wrap=True)
+    table.add_column(_("指标"))
+    for year in section["years"]:
+        table.add_column(_("%(y)s 年") % {"y": year}, justify="right")
+    table.add_column(_("合计"), justify="right")
+    for row in section["by_procuratorate"]:
+        numbers = (f"{n:,}" for n in row["counts"])
+        table.add_row(row["procuratorate"], row["label"], *numbers, f"{row['total']:,}")
+    return table
+
+
 class Command(BaseCommand):
     help = _(
         "计算 2020 年报告中的各项数据(检察院、内设机构、人员、员额、办案组织),与报告值对照;"
-        "以及分案和案件办理的数据(按业务条线和状态、临近期限和超期、退回补充侦查和延长期限)。"
+        "以及分案和案件办理的数据(按业务条线和状态、临近期限和超期、退回补充侦查和延长期限),"
+        "领导干部办案、提请检察委员会和检察长改变承办意见的逐年数据(按检察院)。"
     )
 
     def add_arguments(self, parser):
@@ -106,4 +139,8 @@ class Command(BaseCommand):
             if key == "cases":
                 console.print(_by_line(section))
                 console.print(_by_place(section))
+            if "by_year" in section:
+                console.print(_by_year(section))
+                if section["by_procuratorate"]:
+                    console.print(_by_place_and_year(section))
         console.print(_("来源:%(source)s") % {"source": figures["source"]})
